@@ -53,6 +53,9 @@ public readonly record struct Nir
 
     public override string ToString() => Masked;
 
+    /// <summary>True when 13 characters can be a NIR body (sex digit, digits, 2A/2B allowed as department).</summary>
+    public static bool IsWellFormedBody(string body) => body.Length == 13 && IsWellFormedBody(body.ToUpperInvariant().AsSpan());
+
     private static bool IsWellFormedBody(ReadOnlySpan<char> body)
     {
         if (body[0] is not ('1' or '2' or '3' or '4' or '7' or '8')) return false;

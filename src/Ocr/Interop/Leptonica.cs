@@ -63,6 +63,8 @@ internal static partial class Leptonica
     [LibraryImport(Lib)] internal static unsafe partial int pixReadHeaderMem(byte* data, nuint size, out int format, out int w, out int h, out int bps, out int spp, out int iscmap);
     [LibraryImport(Lib)] internal static unsafe partial int findFileFormatBuffer(byte* buf, out int format);
     [LibraryImport(Lib)] internal static unsafe partial IntPtr pixReadMemFromMultipageTiff(byte* data, nuint size, ref nuint offset);
+    // Capture intake: pnwarn counts libjpeg's corrupt-data warnings (libjpeg pads bad or missing data and carries on).
+    [LibraryImport(Lib)] internal static unsafe partial IntPtr pixReadMemJpeg(byte* data, nuint size, int cmflag, int reduction, out int pnwarn, int hint);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int pixWrite(string fname, PixHandle pix, int format);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int pixWriteTiff(string fname, PixHandle pix, int comptype, string modestr);
@@ -72,6 +74,8 @@ internal static partial class Leptonica
     [LibraryImport(Lib)] internal static partial IntPtr pixConvertTo8(PixHandle pix, int cmapflag);
     [LibraryImport(Lib)] internal static partial IntPtr pixConvertTo1(PixHandle pix, int threshold);
     [LibraryImport(Lib)] internal static partial IntPtr pixRotateOrth(PixHandle pix, int quads);
+    internal const int L_ROTATE_AREA_MAP = 1, L_ROTATE_SHEAR = 2, L_BRING_IN_WHITE = 1;
+    [LibraryImport(Lib)] internal static partial IntPtr pixRotate(PixHandle pix, float angle, int type, int incolor, int width, int height);
     [LibraryImport(Lib)] internal static partial IntPtr pixDeskew(PixHandle pix, int redsearch);
     [LibraryImport(Lib)] internal static partial int pixFindSkew(PixHandle pix, out float angle, out float conf);
     [LibraryImport(Lib)] internal static partial IntPtr pixOpenBrick(IntPtr pixd, PixHandle pixs, int hsize, int vsize);
@@ -80,4 +84,11 @@ internal static partial class Leptonica
     [LibraryImport(Lib)] internal static partial IntPtr pixScaleToGray2(PixHandle pix);
     [LibraryImport(Lib)] internal static partial IntPtr pixScale(PixHandle pix, float scalex, float scaley);
     [LibraryImport(Lib)] internal static partial IntPtr pixRemoveBorder(PixHandle pix, int npix);
+
+    // OCR stage: border trimming for the blank-page check, JPEG size estimate, private page copies, image-only PDF.
+    [LibraryImport(Lib)] internal static partial IntPtr pixRemoveBorderGeneral(PixHandle pix, int left, int right, int top, int bottom);
+    [LibraryImport(Lib)] internal static partial int pixWriteMemJpeg(out IntPtr data, out nuint size, PixHandle pix, int quality, int progressive);
+    [LibraryImport(Lib)] internal static partial IntPtr pixCopy(IntPtr pixd, PixHandle pixs);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int pixWriteMemPdf(out IntPtr data, out nuint size, PixHandle pix, int res, string title);
 }

@@ -1,0 +1,68 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CaptureChain.Filing.Archive;
+
+namespace CaptureChain.Filing.Manifest;
+
+/// <summary>
+/// Writes the manifest as JSON Lines (one <see cref="ManifestEntry"/> per line, UTF-8 without BOM, accents unescaped),
+/// atomically: a reader sees the old manifest or the new one, never half of one.
+/// </summary>
+public static class ManifestWriter
+{
+    // Null written, numbers invariant (System.Text.Json never uses the current culture), relaxed escaping.
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        // The manifest is a file, not HTML: keep "é" readable instead of "\u00E9".
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = false,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    /// <summary>Writes <paramref name="entries"/> to <paramref name="path"/> (temporary file, fsync, rename over the old one).</summary>
+    public static async Task WriteAsync(string path, IEnumerable<ManifestEntry> entries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(directory);
+        var temp = DurableFile.TempPathIn(directory);
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                var newline = "\n"u8.ToArray();
+                foreach (var entry in entries)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    ArgumentNullException.ThrowIfNull(entry);
+                    var line = JsonSerializer.SerializeToUtf8Bytes(entry, JsonOptions);
+                    await stream.WriteAsync(line, ct);
+                    await stream.WriteAsync(newline, ct);
+                }
+                await stream.FlushAsync(ct);
+                stream.Flush(flushToDisk: true);
+            }
+            DurableFile.Replace(temp, full);
+        }
+        finally
+        {
+            DurableFile.TryDelete(temp);
+        }
+    }
+
+    /// <summary>Reads a manifest back (for reports and checks).</summary>
+    public static async Task<IReadOnlyList<ManifestEntry>> ReadAsync(string path, CancellationToken ct = default)
+    {
+        var entries = new List<ManifestEntry>();
+        foreach (var line in await File.ReadAllLinesAsync(path, ct))
+        {
+            if (line.Length == 0) continue;
+            entries.Add(JsonSerializer.Deserialize<ManifestEntry>(line, JsonOptions)
+                ?? throw new FormatException("null manifest line"));
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,83 @@
+namespace CaptureChain.Filing.Store;
+
+/// <summary>
+/// The capture journal: batches, input files, output documents, every step, filing intents and review items. It holds
+/// what a restarted run needs to finish without filing anything twice and what explains each decision. SQLite now
+/// (<see cref="SqliteCaptureStore"/>); a PostgreSQL implementation for scale-out comes later, so keep callers on this
+/// interface. Every method is safe for parallel callers.
+/// </summary>
+public interface ICaptureStore : IAsyncDisposable
+{
+    /// <summary>Records a new running batch.</summary>
+    Task<BatchId> StartBatchAsync(BatchStart start, CancellationToken ct = default);
+
+    /// <summary>Ends a batch with <paramref name="status"/>, freezing its counts; returns it.</summary>
+    Task<BatchSummary> FinishBatchAsync(BatchId batch, BatchStatus status, CancellationToken ct = default);
+
+    /// <summary>A batch, or null.</summary>
+    Task<BatchSummary?> GetBatchAsync(BatchId batch, CancellationToken ct = default);
+
+    /// <summary>Batches, newest first, optionally only those in <paramref name="status"/>.</summary>
+    Task<IReadOnlyList<BatchSummary>> ListBatchesAsync(BatchStatus? status = null, CancellationToken ct = default);
+
+    /// <summary>Inserts or updates an input file's progress.</summary>
+    Task MarkSourceAsync(SourceRecord source, CancellationToken ct = default);
+
+    /// <summary>An input file's record, or null.</summary>
+    Task<SourceRecord?> FindSourceAsync(string relativeName, string sha256, CancellationToken ct = default);
+
+    /// <summary>True when the file (same name, same content) is <see cref="SourceStatus.Done"/> or <see cref="SourceStatus.Rejected"/>.</summary>
+    Task<bool> IsSourceDoneAsync(string relativeName, string sha256, CancellationToken ct = default);
+
+    /// <summary>Appends a journal line.</summary>
+    Task RecordStepAsync(JournalStep step, CancellationToken ct = default);
+
+    /// <summary>Journal lines of a batch in order, optionally of one item.</summary>
+    Task<IReadOnlyList<JournalStep>> ListStepsAsync(BatchId batch, string? item = null, CancellationToken ct = default);
+
+    /// <summary>A document's record, or null.</summary>
+    Task<DocumentRecord?> FindDocumentAsync(DocumentKey key, CancellationToken ct = default);
+
+    /// <summary>
+    /// Inserts or updates a document's record. A filed record needs a path and a PDF SHA-256 and cannot be turned into
+    /// anything else or moved by this call (that would lose track of a file in a case folder).
+    /// </summary>
+    Task RecordDocumentAsync(DocumentRecord document, CancellationToken ct = default);
+
+    /// <summary>Documents last recorded by a batch, by source name and first page.</summary>
+    Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(BatchId batch, CancellationToken ct = default);
+
+    /// <summary>Documents from an inbox, by source name and first page.</summary>
+    Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string inbox, CancellationToken ct = default);
+
+    /// <summary>The earliest filed document with this content hash, or null (for duplicate detection).</summary>
+    Task<DocumentRecord?> FindFiledByContentAsync(string contentHash, CancellationToken ct = default);
+
+    /// <summary>
+    /// Journals the intent to place a document at <paramref name="targetRelativePath"/> with content
+    /// <paramref name="pdfSha256"/>, before the rename. Replaces an open intent of the same key; refuses when the key is
+    /// already completed (filing twice).
+    /// </summary>
+    Task BeginFilingAsync(DocumentKey key, string targetRelativePath, string pdfSha256, CancellationToken ct = default);
+
+    /// <summary>Marks the intent completed once the file is at its target; idempotent; refuses another SHA-256.</summary>
+    Task CompleteFilingAsync(DocumentKey key, string pdfSha256, CancellationToken ct = default);
+
+    /// <summary>The filing intent of a document, or null.</summary>
+    Task<FilingIntent?> FindFilingIntentAsync(DocumentKey key, CancellationToken ct = default);
+
+    /// <summary>Intents still <see cref="FilingIntentState.Intended"/> (to reconcile after a crash).</summary>
+    Task<IReadOnlyList<FilingIntent>> ListOpenFilingIntentsAsync(CancellationToken ct = default);
+
+    /// <summary>Opens a review item for a document, or returns (and refreshes) the one already open for it.</summary>
+    Task<ReviewItem> OpenReviewItemAsync(DocumentKey key, IReadOnlyList<string> reasonCodes, string? candidatesJson, CancellationToken ct = default);
+
+    /// <summary>A review item, or null.</summary>
+    Task<ReviewItem?> GetReviewItemAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Review items in a state, oldest first.</summary>
+    Task<IReadOnlyList<ReviewItem>> ListReviewItemsAsync(ReviewState state, CancellationToken ct = default);
+
+    /// <summary>Closes an open review item with who decided and the decision (JSON).</summary>
+    Task CloseReviewItemAsync(string id, string closedBy, string? resolutionJson, CancellationToken ct = default);
+}

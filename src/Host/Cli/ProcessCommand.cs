@@ -1,0 +1,43 @@
+using CaptureChain.Pipeline;
+using CaptureChain.Pipeline.Records;
+
+namespace CaptureChain.Host.Cli;
+
+/// <summary><c>process --inbox DIR --archive DIR ...</c>: one batch over an inbox; exit 0 when the batch ran.</summary>
+public static class ProcessCommand
+{
+    public static async Task<int> RunAsync(CommandLine line, CancellationToken ct)
+    {
+        var inbox = line.Require("inbox");
+        var archive = line.Require("archive");
+        var options = new CaptureOptions(
+            Archive: Path.GetFullPath(archive),
+            RegistryPath: line.Get("registry") ?? ImportedRegistryOrFail(),
+            ModelPath: line.Get("model") ?? DataFolder.ShippedModel,
+            PlanPath: line.Get("plan"),
+            StorePath: line.Get("store"),
+            OcrWorkers: line.GetInt("workers", 1, 256));
+        var manifest = line.Get("manifest") ?? Path.Combine(options.Archive, "manifest.jsonl");
+        var defaults = new CaptureDefaults(line.Get("case"), line.Get("operator") ?? Environment.UserName, line.Get("station"));
+        line.RejectUnknown();
+        if (!Directory.Exists(inbox)) throw new RunCannotProceedException($"Inbox folder '{inbox}' does not exist.");
+
+        await using var run = await Open(options, ct);
+        var report = await BatchConsole.RunWithProgressAsync(
+            progress => run.ProcessInboxAsync(inbox, defaults, progress, ct), ct);
+        var entries = await run.WriteManifestAsync(inbox, manifest, ct);
+        BatchConsole.PrintReport(report, entries, options.Archive, manifest);
+        return 0;
+    }
+
+    /// <summary>Opens the run, turning setup problems into an actionable exit-1 message.</summary>
+    public static async Task<CaptureRun> Open(CaptureOptions options, CancellationToken ct)
+    {
+        try { return await CaptureRun.OpenAsync(options, ct: ct); }
+        catch (CaptureSetupException e) { throw new RunCannotProceedException(e.Message, e); }
+    }
+
+    private static string ImportedRegistryOrFail() => File.Exists(DataFolder.ImportedRegistry)
+        ? DataFolder.ImportedRegistry
+        : throw new RunCannotProceedException("No beneficiary registry: pass --registry FILE or run ./capturechain registry import FILE first.");
+}

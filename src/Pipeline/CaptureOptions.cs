@@ -1,0 +1,30 @@
+using CaptureChain.Capture.Intake;
+using CaptureChain.Ocr;
+using CaptureChain.Pipeline.Outcomes;
+
+namespace CaptureChain.Pipeline;
+
+/// <summary>Everything a capture run needs to know: where things are and how hard to work.</summary>
+/// <param name="Archive">Root of the archive (case folders, review, quarantine).</param>
+/// <param name="RegistryPath">Beneficiary registry CSV (shared spec §2).</param>
+/// <param name="ModelPath">Document-type model.</param>
+/// <param name="PlanPath">Filing plan; null uses the default plan.</param>
+/// <param name="StorePath">SQLite store; null puts it in the archive's <c>.capturechain</c> folder.</param>
+/// <param name="OcrWorkers">Parallel Tesseract engines; null means one per core.</param>
+public sealed record CaptureOptions(
+    string Archive,
+    string RegistryPath,
+    string ModelPath,
+    string? PlanPath = null,
+    string? StorePath = null,
+    int? OcrWorkers = null,
+    OcrOptions? Ocr = null,
+    SourceDecoderOptions? Decoder = null,
+    FilingPolicy? Policy = null)
+{
+    /// <summary>The store path in force.</summary>
+    public string EffectiveStorePath => StorePath ?? Path.Combine(Archive, ".capturechain", "capture.db");
+
+    /// <summary>OCR parallelism in force.</summary>
+    public int EffectiveOcrWorkers => OcrWorkers ?? Environment.ProcessorCount;
+}

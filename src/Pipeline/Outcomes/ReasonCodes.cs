@@ -1,0 +1,72 @@
+namespace CaptureChain.Pipeline.Outcomes;
+
+/// <summary>
+/// Machine-readable reasons for every non-filed outcome (the manifest's <c>reasons</c>), each with the sentence an
+/// operator or reviewer reads to know what to do.
+/// </summary>
+public static class ReasonCodes
+{
+    // Input that cannot be read: quarantined as rejected.
+    public const string EmptyFile = "empty_file";
+    public const string UnsupportedFormat = "unsupported_format";
+    public const string TruncatedImage = "truncated_image";
+    public const string CorruptImage = "corrupt_image";
+    public const string ImageTooLarge = "image_too_large";
+    public const string ImageTooSmall = "image_too_small";
+    public const string PdfEncrypted = "pdf_encrypted";
+    public const string PdfUnreadable = "pdf_unreadable";
+    public const string NotAPdf = "not_a_pdf";
+    public const string ProcessingFault = "processing_fault";
+
+    // Uncertain documents: sent to review.
+    public const string TypeLowConfidence = "type_low_confidence";
+    public const string NoText = "no_text";
+    public const string OcrDeadline = "ocr_deadline";
+    public const string OcrFault = "ocr_fault";
+    public const string BeneficiaryNotFound = "beneficiary_not_found";
+    public const string BeneficiaryAmbiguous = "beneficiary_ambiguous";
+    public const string IdentifiersConflict = "identifiers_conflict";
+    public const string NameOnly = "name_only";
+    public const string NoIdentifier = "no_identifier";
+    public const string CoverCaseUnknown = "cover_case_unknown";
+    public const string QualitySample = "quality_sample";
+    public const string SheetConflict = "sheet_conflict";
+
+    // Other outcomes.
+    public const string DuplicateContent = "duplicate_content";
+    public const string EmptyDocument = "empty_document";
+
+    private static readonly Dictionary<string, string> Explanations = new()
+    {
+        [EmptyFile] = "The file is empty (0 bytes): rescan the document.",
+        [UnsupportedFormat] = "Not a TIFF, PNG, JPEG or PDF file: export the scan in one of those formats.",
+        [TruncatedImage] = "The image file is cut short (incomplete copy or transfer): copy or rescan it again.",
+        [CorruptImage] = "The image data is damaged and cannot be decoded: rescan the document.",
+        [ImageTooLarge] = "The image is larger than any scanned page can be (decompression bomb guard): check the source.",
+        [ImageTooSmall] = "The image is too small to hold a readable page: rescan at 200-300 dpi.",
+        [PdfEncrypted] = "The PDF is password-protected: ask the sender for an unprotected copy.",
+        [PdfUnreadable] = "The PDF is damaged and cannot be read: ask for a new copy or rescan the paper.",
+        [NotAPdf] = "The file is named .pdf but is not a PDF: check what was saved under that name.",
+        [ProcessingFault] = "An internal error stopped this file; it is kept in quarantine and the batch went on.",
+        [TypeLowConfidence] = "The document type is uncertain: choose the type.",
+        [NoText] = "No text could be read on the document: check the scan quality or type it by hand.",
+        [OcrDeadline] = "Text recognition took too long on a page (noise or a photo?): check the page.",
+        [OcrFault] = "Text recognition failed on a page: check the page.",
+        [BeneficiaryNotFound] = "No beneficiary of the registry matches the identifiers on the document: pick the beneficiary or check the registry.",
+        [BeneficiaryAmbiguous] = "Several beneficiaries match (homonyms): pick the right one.",
+        [IdentifiersConflict] = "The identifiers on the document point to different beneficiaries: pick the right one.",
+        [NameOnly] = "Only a name was found, which never identifies a person on its own: pick the beneficiary.",
+        [NoIdentifier] = "No identifier (NIR, CAF number, case number, name and birth date) was found: pick the beneficiary.",
+        [CoverCaseUnknown] = "The cover sheet names a case number that is not in the registry: check the cover sheet.",
+        [SheetConflict] = "A page carries barcodes of different batch sheets: check which sheet it is.",
+        [QualitySample] = "Filed automatically, sampled for a quality check: confirm or correct.",
+        [DuplicateContent] = "The same content was already filed: nothing was filed twice.",
+        [EmptyDocument] = "Only blank pages or sheets between two separators: nothing to file.",
+    };
+
+    /// <summary>The operator-facing explanation of a reason code.</summary>
+    public static string Explain(string code) => Explanations.TryGetValue(code, out var text) ? text : code;
+
+    /// <summary>Every reason code known to this version.</summary>
+    public static IReadOnlyCollection<string> All => Explanations.Keys;
+}

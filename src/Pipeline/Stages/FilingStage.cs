@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CaptureChain.Classifier.Matching;
+using CaptureChain.Filing;
+using CaptureChain.Filing.Archive;
+using CaptureChain.Filing.Manifest;
+using CaptureChain.Filing.Pdf;
+using CaptureChain.Filing.Plan;
+using CaptureChain.Filing.Store;
+using CaptureChain.Pipeline.Outcomes;
+using CaptureChain.Pipeline.Records;
+using CaptureChain.Pipeline.Runner;
+
+namespace CaptureChain.Pipeline.Stages;
+
+/// <summary>
+/// The last stage: decides, assembles the document's searchable PDF from its pages, files it into its case folder
+/// (or the review queue), quarantines unreadable sources, and journals every outcome. Idempotent by document key, so
+/// a restarted batch never files a document twice.
+/// </summary>
+public sealed class FilingStage(
+    ICaptureStore store,
+    CaseFolderArchive archive,
+    FilingPlan plan,
+    PdfAssembler assembler,
+    FilingPolicy policy,
+    string workFolder,
+    string modelVersion,
+    TimeProvider time) : IStage<DocumentMessage, DocumentOutcome>
+{
+    private readonly FilingClerk _clerk = new(store, archive);
+    private readonly ConcurrentDictionary<string, int> _recordedPerSource = new(StringComparer.Ordinal);
+
+    public string Name => "file";
+
+    public async IAsyncEnumerable<DocumentOutcome> ProcessAsync(DocumentMessage item, [EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return item switch
+        {
+            CapturedDocument document => await FileAsync(document, ct).ConfigureAwait(false),
+            RejectedSource rejected => await QuarantineAsync(rejected, ct).ConfigureAwait(false),
+            _ => throw new InvalidOperationException($"Unexpected message {item.GetType().Name}"),
+        };
+    }
+
+    public IEnumerable<DocumentOutcome> OnFault(DocumentMessage item, Exception fault)
+    {
+        // Filing itself failed (disk full, qpdf crash): keep the whole source in quarantine so no page is lost.
+        var rejected = new RejectedSource(item.Source, item is CapturedDocument d ? d.LastPage : 0,
+            new Capture.Intake.SourceRejection(ReasonCodes.ProcessingFault, fault.Message));
+        return [QuarantineAsync(rejected, CancellationToken.None).GetAwaiter().GetResult()];
+    }
+
+    private async Task<DocumentOutcome> FileAsync(CapturedDocument document, CancellationToken ct)
+    {
+        var key = document.Key;
+        if (await store.FindDocumentAsync(key, ct).ConfigureAwait(false) is { } done)
+            return await Recorded(document.Source, done, document.Pages.Count, document.DocumentsInSource, resumed: true, ct).ConfigureAwait(false);
+
+        var contentHash = ContentHash(document);
+        if (await store.FindFiledByContentAsync(contentHash, ct).ConfigureAwait(false) is { } original)
+        {
+            var duplicate = Record(document, DocumentStatus.Duplicate, [ReasonCodes.DuplicateContent], original.Path, original.PdfSha256, contentHash);
+            await store.RecordDocumentAsync(duplicate, ct).ConfigureAwait(false);
+            return await Recorded(document.Source, duplicate, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
+        }
+
+        var verdict = FilingDecision.Decide(document, policy);
+        var status = verdict.Status;
+        var reasons = verdict.Reasons.ToList();
+        FilingTarget? target = null;
+        if (status == DocumentStatus.Filed)
+        {
+            var beneficiary = document.Match!.Beneficiary!;
+            var placed = plan.Render(new FilingContext(beneficiary.BeneficiaryId, beneficiary.CaseNumber, beneficiary.Prestation,
+                beneficiary.LastName, beneficiary.FirstName, document.Type!.DocumentType, DateOnly.FromDateTime(time.GetLocalNow().Date)));
+            if (placed.Target is null)
+            {
+                status = DocumentStatus.Review;
+                reasons.Add(placed.ReasonCode ?? "filing_plan_no_place");
+            }
+            target = placed.Target;
+        }
+
+        var pdf = Path.Combine(workFolder, $"doc-{Guid.NewGuid():N}.pdf");
+        try
+        {
+            await assembler.AssembleAsync(document.Pages.Select(p => p.Pdf ?? throw new InvalidOperationException(
+                $"page {p.PageNumber} has no PDF")).ToList(), pdf, ct).ConfigureAwait(false);
+            FiledFile placedFile;
+            if (status == DocumentStatus.Filed)
+            {
+                placedFile = await _clerk.FileOnceAsync(key, target!, pdf, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                placedFile = await archive.PlaceForReviewAsync(pdf, ReviewId(key), ct).ConfigureAwait(false);
+                await store.OpenReviewItemAsync(key, reasons, JsonSerializer.Serialize(Candidates(document.Match)), ct).ConfigureAwait(false);
+            }
+            var record = Record(document, status, reasons, placedFile.RelativePath, placedFile.Sha256, contentHash);
+            await store.RecordDocumentAsync(record, ct).ConfigureAwait(false);
+            return await Recorded(document.Source, record, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(pdf);
+            foreach (var page in document.Pages)
+                if (!page.TextFromSource && page.Pdf is { } own) File.Delete(own.PdfPath);
+        }
+    }
+
+    private async Task<DocumentOutcome> QuarantineAsync(RejectedSource rejected, CancellationToken ct)
+    {
+        var source = rejected.Source;
+        var key = new DocumentKey(source.RelativeName, source.Sha256, 1, Math.Max(1, rejected.PageCount));
+        if (await store.FindDocumentAsync(key, ct).ConfigureAwait(false) is { } done)
+            return new DocumentOutcome(source, done, 0, Resumed: true);
+        var kept = await archive.QuarantineAsync(source.FullPath, source.RelativeName, rejected.Rejection.Code, rejected.Rejection.Message, ct: ct)
+            .ConfigureAwait(false);
+        var record = new DocumentRecord(key, source.Batch, source.Inbox, DocumentStatus.Rejected, null, null, null, modelVersion, null, null,
+            kept.RelativePath, kept.Sha256, null, [rejected.Rejection.Code],
+            JsonSerializer.Serialize(new { rejection = rejected.Rejection.Code, message = rejected.Rejection.Message, reason_file = kept.ReasonRelativePath }));
+        await store.RecordDocumentAsync(record, ct).ConfigureAwait(false);
+        await store.MarkSourceAsync(new SourceRecord(source.Batch, source.Inbox, source.RelativeName, source.Sha256, source.Size,
+            rejected.PageCount, SourceStatus.Rejected, rejected.Rejection.Code), ct).ConfigureAwait(false);
+        return new DocumentOutcome(source, record, 0, Resumed: false);
+    }
+
+    // Counts recorded documents per source; the last one marks the source done so a restart skips it whole.
+    private async Task<DocumentOutcome> Recorded(SourceFile source, DocumentRecord record, int keptPages, int documentsInSource, bool resumed, CancellationToken ct)
+    {
+        var key = source.RelativeName + "\n" + source.Sha256;
+        if (_recordedPerSource.AddOrUpdate(key, 1, (_, n) => n + 1) == documentsInSource)
+        {
+            _recordedPerSource.TryRemove(key, out _);
+            await store.MarkSourceAsync(new SourceRecord(source.Batch, source.Inbox, source.RelativeName, source.Sha256, source.Size,
+                null, SourceStatus.Done, null), ct).ConfigureAwait(false);
+        }
+        return new DocumentOutcome(source, record, keptPages, resumed);
+    }
+
+    private DocumentRecord Record(CapturedDocument document, DocumentStatus status, IReadOnlyList<string> reasons, string? path, string? pdfSha, string contentHash)
+    {
+        var match = document.Match;
+        var beneficiary = match is { IsMatched: true } ? match.Beneficiary : null;
+        return new DocumentRecord(document.Key, document.Source.Batch, document.Source.Inbox, status,
+            document.Type?.DocumentType, document.Type?.Confidence is { } c ? Math.Round(c, 4) : null,
+            document.Type?.Threshold is { } t ? Math.Round(t, 4) : null, modelVersion,
+            beneficiary?.BeneficiaryId, beneficiary?.CaseNumber, path, pdfSha, contentHash, reasons, Evidence(document));
+    }
+
+    /// <summary>Why the document went where it went: kept with the record, shown on the review page.</summary>
+    private string Evidence(CapturedDocument document)
+    {
+        var ids = document.Identifiers;
+        return JsonSerializer.Serialize(new
+        {
+            model_version = modelVersion,
+            type = document.Type is { } t ? new { t.DocumentType, t.Confidence, t.Threshold, t.MeetsThreshold, top3 = t.Top3 } : null,
+            match = document.Match is { } m ? new
+            {
+                outcome = m.Outcome.ToString(),
+                beneficiary_id = m.Beneficiary?.BeneficiaryId,
+                evidence = m.Evidence,
+                details = m.Details,
+                candidates = Candidates(m),
+            } : null,
+            cover_case_number = document.CoverCaseNumber,
+            identifiers = ids is null ? null : new
+            {
+                nirs = ids.Nirs.Select(n => n.Nir.Masked),
+                caf_numbers = ids.CafNumbers.Count,
+                case_numbers = ids.CaseNumbers.Select(c => c.Value),
+                names = ids.Names.Count,
+                birth_dates = ids.BirthDates.Count,
+            },
+            pages = document.Pages.Select(p => new
+            {
+                page = p.PageNumber,
+                confidence = Math.Round(p.Confidence, 1),
+                rotation = p.Cleanup.RotationDegrees,
+                skew = Math.Round(p.Cleanup.SkewDegrees, 2),
+                text_from_source = p.TextFromSource,
+                problem = p.Problem,
+            }),
+            faults = document.Faults,
+        });
+    }
+
+    private static object Candidates(BeneficiaryMatch? match) =>
+        match?.Candidates.Select(c => new { beneficiary_id = c.Beneficiary.BeneficiaryId, case_number = c.Beneficiary.CaseNumber, matched_by = c.MatchedBy })
+        ?? Enumerable.Empty<object>();
+
+    // Same file content and same page range: the same document, whatever the file is called.
+    private static string ContentHash(CapturedDocument document) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{document.Source.Sha256}:{document.FirstPage}-{document.LastPage}")));
+
+    private static string ReviewId(DocumentKey key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.SourceName + "\n" + key.SourceSha256 + "\n" + key.FirstPage + "-" + key.LastPage)))[..20];
+}
