@@ -6,13 +6,14 @@ profile=${1:-runtime}
 runtime=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd libtesseract5 liblept5
          libsane1 sane-utils libzbar0 qpdf poppler-utils libcairo2 libqrencode4
          fonts-dejavu-core fonts-dejavu-extra fonts-liberation2)
-test_extra=(chromium postgresql)
+# Browser tests (chromium) and the PostgreSQL store join this list with the features that need them.
+test_extra=()
 bench_extra=(ocrmypdf time)
 
 want=("${runtime[@]}")
 case "$profile" in
   runtime) ;;
-  test) want+=("${test_extra[@]}") ;;
+  test) want+=("${test_extra[@]+"${test_extra[@]}"}") ;;
   bench) want+=("${bench_extra[@]}") ;;
   *) echo "install-deps: unknown profile '$profile' (runtime|test|bench)" >&2; exit 2 ;;
 esac

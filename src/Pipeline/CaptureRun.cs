@@ -156,7 +156,6 @@ public sealed class CaptureRun : IAsyncDisposable
             }, ct);
 
             var counts = new int[4];
-            using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
             var lastReport = TimeSpan.Zero;
             await foreach (var outcome in tail.Tail.ReadAllAsync(ct).ConfigureAwait(false))
             {

@@ -188,7 +188,7 @@ public sealed class SourceDecoderTests : IDisposable
     [Fact]
     public async Task Png_announcing_30000_by_30000_is_refused_from_its_header()
     {
-        var path = Write("bomb.png", TestFiles.PngWithHeader(30000, 30000));
+        var path = Write("bomb.png", CaptureChain.Corpus.Output.BadInputs.PngHeaderOnly(30000, 30000));
         var inspection = _decoder.Inspect(path);
         inspection.Rejection!.Code.Should().Be(SourceRejectionCodes.ImageTooLarge);
         inspection.Rejection.Message.Should().Contain("30000 × 30000");
@@ -196,7 +196,7 @@ public sealed class SourceDecoderTests : IDisposable
         (await OutcomeAsync(path)).Should().Be(SourceRejectionCodes.ImageTooLarge);
 
         // Control: the same hand-made PNG at a sane size passes the guard and decodes.
-        var small = Write("small.png", TestFiles.PngWithHeader(40, 1));
+        var small = Write("small.png", CaptureChain.Corpus.Output.BadInputs.PngHeaderOnly(40, 1));
         (await OutcomeAsync(small)).Should().BeNull();
     }
 
@@ -307,7 +307,7 @@ public sealed class SourceDecoderTests : IDisposable
     {
         var path = _scratch.File("scanned.pdf");
         var images = Pages(2, dpi: 150);
-        try { TestFiles.WriteScannedPdf(path, images); }
+        try { CaptureChain.Corpus.Output.ScannedPdfWriter.Write(path, images); }
         finally { foreach (var i in images) i.Dispose(); }
 
         _decoder.Inspect(path).Should().Match<SourceInspection>(i => i.Format == SourceFormat.Pdf && i.PageCount == 2 && i.IsAccepted);

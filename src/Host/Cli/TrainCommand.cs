@@ -14,11 +14,15 @@ public static class TrainCommand
         var modelPath = line.Require("model");
         var workers = line.GetInt("workers", 1, 256) ?? Environment.ProcessorCount;
         var version = line.Get("version");
+        var holdout = line.Get("holdout") is { } h
+            ? double.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0.05 and < 0.95 ? v
+                : throw new UsageException("--holdout takes a share between 0.05 and 0.95")
+            : 0.2;
         line.RejectUnknown();
         if (!Directory.Exists(samples)) throw new RunCannotProceedException($"Samples folder '{samples}' does not exist.");
 
         using var engines = new OcrEnginePool(new OcrOptions(), workers);
-        var total = Directory.EnumerateDirectories(samples).Sum(d => Directory.EnumerateFiles(d).Count());
+        var total = SampleTexts.TypeFolders(samples).Sum(d => Directory.EnumerateFiles(d).Count());
         AnsiConsole.MarkupLine($"Reading {total} samples with {workers} OCR engines...");
         var (texts, unreadable) = await SampleTexts.ReadAsync(samples, engines, new Progress<int>(n =>
         {
@@ -28,7 +32,7 @@ public static class TrainCommand
         if (texts.Select(t => t.DocumentType).Distinct().Count() < 2)
             throw new RunCannotProceedException("Training needs samples of at least two document types (DIR/<document_type>/*).");
 
-        var result = DocumentTypeTrainer.Train(texts, new TrainingOptions { ModelVersion = version }, ct);
+        var result = DocumentTypeTrainer.Train(texts, new TrainingOptions { ModelVersion = version, ValidationFraction = holdout }, ct);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
         result.Model.Save(modelPath);
         result.Model.Dispose();

@@ -11,7 +11,12 @@ public sealed class StageChain<TIn>
     private readonly Channel<TIn> _input;
     private readonly List<Task> _workers;
     private readonly List<StageMetrics> _metrics;
+    // One per stage, linked to the caller's token. When a stage's workers die of a runner fault, the stages upstream
+    // of it are cancelled (they would otherwise wait forever to write into a queue nobody reads) while the stages
+    // downstream drain what they have and then see the fault through their input's completion.
+    private readonly List<CancellationTokenSource> _stageAborts = [];
     private readonly CancellationToken _ct;
+    private Exception? _fault;
 
     private StageChain(Channel<TIn> input, List<Task> workers, List<StageMetrics> metrics, CancellationToken ct)
     {
@@ -21,6 +26,14 @@ public sealed class StageChain<TIn>
     /// <summary>Starts a chain whose first queue holds up to <paramref name="capacity"/> items.</summary>
     public static StageChain<TIn> Start(int capacity, CancellationToken ct) =>
         new(Bounded<TIn>(capacity), [], [], ct);
+
+    private async Task CompletionAsync()
+    {
+        try { await Task.WhenAll(_workers).ConfigureAwait(false); }
+        catch when (Volatile.Read(ref _fault) is not null || _ct.IsCancellationRequested) { }
+        if (Volatile.Read(ref _fault) is { } fault) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
+        _ct.ThrowIfCancellationRequested();
+    }
 
     /// <summary>The head of the chain, where the caller writes the items to process.</summary>
     public ChannelWriter<TIn> Input => _input.Writer;
@@ -48,8 +61,11 @@ public sealed class StageChain<TIn>
         public Segment<TNext> Then<TNext>(IStage<TOut, TNext> stage, int parallelism, int capacity) =>
             _chain.Add(Tail, stage, parallelism, capacity);
 
-        /// <summary>Completes when every stage has drained; faults only when the runner itself failed.</summary>
-        public Task Completion => Task.WhenAll(_chain._workers);
+        /// <summary>
+        /// Completes when every stage has drained; faults with the first runner fault when the runner itself failed,
+        /// and is cancelled when the caller cancelled.
+        /// </summary>
+        public Task Completion => _chain.CompletionAsync();
     }
 
     /// <summary>The chain with no stage yet: its tail is its input.</summary>
@@ -61,28 +77,43 @@ public sealed class StageChain<TIn>
         var output = Bounded<TNext>(capacity);
         var metrics = new StageMetrics(stage.Name, parallelism, () => source.CanCount ? source.Count : 0);
         _metrics.Add(metrics);
-        var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(() => Work(source, stage, output.Writer, metrics))).ToArray();
+        var index = _stageAborts.Count;
+        var abort = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        _stageAborts.Add(abort);
+        var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(() => Work(source, stage, output.Writer, metrics, abort.Token))).ToArray();
         _workers.AddRange(workers);
-        // The output completes once all of this stage's workers are done, carrying a runner fault downstream.
-        _workers.Add(Task.WhenAll(workers).ContinueWith(t => output.Writer.TryComplete(t.Exception?.GetBaseException()),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
+        // The output completes once all of this stage's workers are done, carrying a runner fault downstream; a fault
+        // also stops the stages upstream and closes the input, so nothing is left waiting.
+        _workers.Add(Task.WhenAll(workers).ContinueWith(t =>
+        {
+            var fault = t.Exception?.GetBaseException();
+            if (fault is not null)
+            {
+                Interlocked.CompareExchange(ref _fault, fault, null);
+                foreach (var upstream in _stageAborts.Take(index)) upstream.Cancel();
+                _input.Writer.TryComplete(fault); // a producer still writing learns the batch cannot go on
+            }
+            output.Writer.TryComplete(fault);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
         return new Segment<TNext>(this, output.Reader);
     }
 
-    private async Task Work<TCur, TNext>(ChannelReader<TCur> source, IStage<TCur, TNext> stage, ChannelWriter<TNext> output, StageMetrics metrics)
+    private static async Task Work<TCur, TNext>(ChannelReader<TCur> source, IStage<TCur, TNext> stage, ChannelWriter<TNext> output,
+        StageMetrics metrics, CancellationToken ct)
     {
-        await foreach (var item in source.ReadAllAsync(_ct).ConfigureAwait(false))
+        await foreach (var item in source.ReadAllAsync(ct).ConfigureAwait(false))
         {
             var started = metrics.Enter();
             List<TNext>? replacement = null;
             var faulted = false;
             try
             {
-                await foreach (var result in stage.ProcessAsync(item, _ct).ConfigureAwait(false))
-                    await output.WriteAsync(result, _ct).ConfigureAwait(false);
+                await foreach (var result in stage.ProcessAsync(item, ct).ConfigureAwait(false))
+                    await output.WriteAsync(result, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
+                metrics.Leave(started, StageMetrics.ItemEnd.Cancelled);
                 throw;
             }
             catch (Exception fault)
@@ -91,12 +122,9 @@ public sealed class StageChain<TIn>
                 faulted = true;
                 replacement = stage.OnFault(item, fault).ToList();
             }
-            finally
-            {
-                metrics.Leave(started, faulted);
-            }
+            metrics.Leave(started, faulted ? StageMetrics.ItemEnd.Faulted : StageMetrics.ItemEnd.Processed);
             if (replacement is not null)
-                foreach (var r in replacement) await output.WriteAsync(r, _ct).ConfigureAwait(false);
+                foreach (var r in replacement) await output.WriteAsync(r, ct).ConfigureAwait(false);
         }
     }
 }

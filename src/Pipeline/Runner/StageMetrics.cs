@@ -19,10 +19,14 @@ public sealed class StageMetrics(string name, int parallelism, Func<int> queueDe
 
     internal long Enter() { Interlocked.Increment(ref _inFlight); return Stopwatch.GetTimestamp(); }
 
-    internal void Leave(long started, bool faulted)
+    /// <summary>How an item left the stage.</summary>
+    internal enum ItemEnd { Processed, Faulted, Cancelled }
+
+    internal void Leave(long started, ItemEnd end)
     {
         Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
         Interlocked.Decrement(ref _inFlight);
-        Interlocked.Increment(ref faulted ? ref _faulted : ref _processed);
+        if (end == ItemEnd.Processed) Interlocked.Increment(ref _processed);
+        else if (end == ItemEnd.Faulted) Interlocked.Increment(ref _faulted);
     }
 }
