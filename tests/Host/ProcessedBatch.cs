@@ -28,7 +28,7 @@ public sealed class ProcessedBatch : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Corpus = CorpusGenerator.Generate(new CorpusOptions(Path.Combine(Root, "corpus"), Seed: 424242, DocumentCount: 14,
-            EnvelopeShare: 0.3, DuplexShare: 0.2, MissingFromRegistryShare: 0.15, HomonymShare: 0.2, RotatedPageShare: 0.1));
+            EnvelopeShare: 0.3, DuplexShare: 0.2, MissingFromRegistryShare: 0.3, HomonymShare: 0.2, RotatedPageShare: 0.1));
         BadInputs = CaptureChain.Corpus.Output.BadInputs.WriteAll(Corpus.InboxDirectory);
         await using var run = await CaptureRun.OpenAsync(new CaptureOptions(Archive, Corpus.RegistryPath, ShippedModel, OcrWorkers: 2));
         Report = await run.ProcessInboxAsync(Corpus.InboxDirectory, CaptureDefaults.None, null, CancellationToken.None);

@@ -134,9 +134,12 @@ public static class CorpusGenerator
         }
         var counts = new ConcurrentDictionary<string, int>();
         using var pool = new CanvasPool();
-        Parallel.ForEach(jobs, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, job =>
+        // Templates compose with shared state: compose every draft here, in order, and only draw in parallel
+        // (composing in parallel mixed pages of different documents and mislabelled samples).
+        var drafts = jobs.Select(job => (Job: job, Draft: Templates.Compose(job.Spec))).ToList();
+        Parallel.ForEach(drafts, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, item =>
         {
-            var draft = Templates.Compose(job.Spec);
+            var (job, draft) = item;
             var profile = job.Spec.Scan!;
             var grey = DocumentRenderer.DrawGrey(draft, 0, profile.Dpi, pool, out var w, out var h);
             using var page = ScanNoise.FromCleanGrey(grey, w, h, profile.Dpi, profile, DocumentRenderer.PageRandom(job.Spec.Seed, 0, "scan"));

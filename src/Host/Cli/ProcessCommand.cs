@@ -9,17 +9,16 @@ public static class ProcessCommand
     public static async Task<int> RunAsync(CommandLine line, CancellationToken ct)
     {
         var inbox = line.Require("inbox");
-        var archive = line.Require("archive");
-        var options = new CaptureOptions(
-            Archive: Path.GetFullPath(archive),
-            RegistryPath: line.Get("registry") ?? ImportedRegistryOrFail(),
-            ModelPath: line.Get("model") ?? DataFolder.ShippedModel,
-            PlanPath: line.Get("plan"),
-            StorePath: line.Get("store"),
-            OcrWorkers: line.GetInt("workers", 1, 256));
-        var manifest = line.Get("manifest") ?? Path.Combine(options.Archive, "manifest.jsonl");
+        var archive = Path.GetFullPath(line.Require("archive"));
+        var registry = line.Get("registry");
+        var model = line.Get("model");
+        var plan = line.Get("plan");
+        var store = line.Get("store");
+        var workers = line.GetInt("workers", 1, 256);
+        var manifest = line.Get("manifest") ?? Path.Combine(archive, "manifest.jsonl");
         var defaults = new CaptureDefaults(line.Get("case"), line.Get("operator") ?? Environment.UserName, line.Get("station"));
         line.RejectUnknown();
+        var options = new CaptureOptions(archive, registry ?? ImportedRegistryOrFail(), model ?? DataFolder.ShippedModel, plan, store, workers);
         if (!Directory.Exists(inbox)) throw new RunCannotProceedException($"Inbox folder '{inbox}' does not exist.");
 
         await using var run = await Open(options, ct);

@@ -18,6 +18,12 @@ public static class TrainCommand
             ? double.TryParse(h, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0.05 and < 0.95 ? v
                 : throw new UsageException("--holdout takes a share between 0.05 and 0.95")
             : 0.2;
+        var algorithm = line.Get("algorithm") switch
+        {
+            null or "sdca" => TypeTrainerAlgorithm.SdcaMaximumEntropy,
+            "lbfgs" => TypeTrainerAlgorithm.LbfgsMaximumEntropy,
+            var other => throw new UsageException($"--algorithm takes sdca or lbfgs, not '{other}'"),
+        };
         line.RejectUnknown();
         if (!Directory.Exists(samples)) throw new RunCannotProceedException($"Samples folder '{samples}' does not exist.");
 
@@ -32,7 +38,7 @@ public static class TrainCommand
         if (texts.Select(t => t.DocumentType).Distinct().Count() < 2)
             throw new RunCannotProceedException("Training needs samples of at least two document types (DIR/<document_type>/*).");
 
-        var result = DocumentTypeTrainer.Train(texts, new TrainingOptions { ModelVersion = version, ValidationFraction = holdout }, ct);
+        var result = DocumentTypeTrainer.Train(texts, new TrainingOptions { ModelVersion = version, ValidationFraction = holdout, Algorithm = algorithm }, ct);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
         result.Model.Save(modelPath);
         result.Model.Dispose();

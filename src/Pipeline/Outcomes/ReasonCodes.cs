@@ -1,3 +1,6 @@
+using CaptureChain.Capture.Intake;
+using CaptureChain.Classifier.Matching;
+
 namespace CaptureChain.Pipeline.Outcomes;
 
 /// <summary>
@@ -7,15 +10,16 @@ namespace CaptureChain.Pipeline.Outcomes;
 public static class ReasonCodes
 {
     // Input that cannot be read: quarantined as rejected.
-    public const string EmptyFile = "empty_file";
-    public const string UnsupportedFormat = "unsupported_format";
-    public const string TruncatedImage = "truncated_image";
-    public const string CorruptImage = "corrupt_image";
-    public const string ImageTooLarge = "image_too_large";
+    public const string EmptyFile = SourceRejectionCodes.EmptyFile;
+    public const string UnsupportedFormat = SourceRejectionCodes.UnsupportedFormat;
+    public const string TruncatedImage = SourceRejectionCodes.TruncatedImage;
+    public const string CorruptImage = SourceRejectionCodes.CorruptImage;
+    public const string ImageTooLarge = SourceRejectionCodes.ImageTooLarge;
     public const string ImageTooSmall = "image_too_small";
-    public const string PdfEncrypted = "pdf_encrypted";
-    public const string PdfUnreadable = "pdf_unreadable";
-    public const string NotAPdf = "not_a_pdf";
+    public const string PdfEncrypted = SourceRejectionCodes.PdfEncrypted;
+    public const string PdfUnreadable = SourceRejectionCodes.PdfUnreadable;
+    public const string NotAPdf = SourceRejectionCodes.NotAPdf;
+    public const string FileUnreadable = SourceRejectionCodes.FileUnreadable;
     public const string ProcessingFault = "processing_fault";
 
     // Uncertain documents: sent to review.
@@ -23,12 +27,12 @@ public static class ReasonCodes
     public const string NoText = "no_text";
     public const string OcrDeadline = "ocr_deadline";
     public const string OcrFault = "ocr_fault";
-    public const string BeneficiaryNotFound = "beneficiary_not_found";
-    public const string BeneficiaryAmbiguous = "beneficiary_ambiguous";
-    public const string IdentifiersConflict = "identifiers_conflict";
-    public const string NameOnly = "name_only";
-    public const string NoIdentifier = "no_identifier";
-    public const string CoverCaseUnknown = "cover_case_unknown";
+    public const string BeneficiaryNotFound = MatchReasons.BeneficiaryNotFound;
+    public const string BeneficiaryAmbiguous = MatchReasons.BeneficiaryAmbiguous;
+    public const string IdentifiersConflict = MatchReasons.IdentifiersConflict;
+    public const string NameOnly = MatchReasons.NameOnly;
+    public const string NoIdentifier = MatchReasons.NoIdentifier;
+    public const string CoverCaseUnknown = MatchReasons.CoverCaseUnknown;
     public const string QualitySample = "quality_sample";
     public const string SheetConflict = "sheet_conflict";
 
@@ -47,6 +51,7 @@ public static class ReasonCodes
         [PdfEncrypted] = "The PDF is password-protected: ask the sender for an unprotected copy.",
         [PdfUnreadable] = "The PDF is damaged and cannot be read: ask for a new copy or rescan the paper.",
         [NotAPdf] = "The file is named .pdf but is not a PDF: check what was saved under that name.",
+        [FileUnreadable] = "The file could not be read (permissions, or it vanished while being read): check it and drop it again.",
         [ProcessingFault] = "An internal error stopped this file; it is kept in quarantine and the batch went on.",
         [TypeLowConfidence] = "The document type is uncertain: choose the type.",
         [NoText] = "No text could be read on the document: check the scan quality or type it by hand.",
