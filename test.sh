@@ -18,7 +18,7 @@ if ! dotnet build CaptureChain.sln -c Release -nologo -clp:ErrorsOnly -v:q; then
   echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1
 fi
 
-dotnet test CaptureChain.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test CaptureChain.sln -c Release --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 passed=0; failed=0; skipped=0
