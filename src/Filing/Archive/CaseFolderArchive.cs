@@ -289,24 +289,8 @@ public sealed partial class CaseFolderArchive
     }
 
     /// <summary>Writes a small side file (reason) atomically, replacing an older version of itself.</summary>
-    private static async Task WriteReplacingAsync(string path, byte[] content, CancellationToken ct)
-    {
-        var temp = DurableFile.TempPathIn(Path.GetDirectoryName(path)!);
-        try
-        {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
-            {
-                await stream.WriteAsync(content, ct);
-                await stream.FlushAsync(ct);
-                stream.Flush(flushToDisk: true);
-            }
-            DurableFile.Replace(temp, path);
-        }
-        finally
-        {
-            DurableFile.TryDelete(temp);
-        }
-    }
+    private static Task WriteReplacingAsync(string path, byte[] content, CancellationToken ct) =>
+        DurableFile.WriteReplacingAsync(path, (stream, token) => stream.WriteAsync(content, token).AsTask(), ct);
 
     /// <summary>JSON shape of <c>&lt;name&gt;.reason.json</c>.</summary>
     private sealed record QuarantineReason(

@@ -86,6 +86,29 @@ internal static class DurableFile
         return true;
     }
 
+    /// <summary>
+    /// Writes <paramref name="path"/> atomically: <paramref name="write"/> fills a temporary file in the same folder,
+    /// which is flushed to disk and then renamed over the target, so a reader sees the old or the new file, never half.
+    /// </summary>
+    internal static async Task WriteReplacingAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken ct)
+    {
+        var temp = TempPathIn(Path.GetDirectoryName(path)!);
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await write(stream, ct);
+                await stream.FlushAsync(ct);
+                stream.Flush(flushToDisk: true);
+            }
+            Replace(temp, path);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
     /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/> (for reports, never for documents).</summary>
     internal static void Replace(string source, string destination)
     {

@@ -28,29 +28,17 @@ public static class ManifestWriter
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
-        var temp = DurableFile.TempPathIn(directory);
-        try
+        await DurableFile.WriteReplacingAsync(full, async (stream, token) =>
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            var newline = "\n"u8.ToArray();
+            foreach (var entry in entries)
             {
-                var newline = "\n"u8.ToArray();
-                foreach (var entry in entries)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    ArgumentNullException.ThrowIfNull(entry);
-                    var line = JsonSerializer.SerializeToUtf8Bytes(entry, JsonOptions);
-                    await stream.WriteAsync(line, ct);
-                    await stream.WriteAsync(newline, ct);
-                }
-                await stream.FlushAsync(ct);
-                stream.Flush(flushToDisk: true);
+                token.ThrowIfCancellationRequested();
+                ArgumentNullException.ThrowIfNull(entry);
+                await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry, JsonOptions), token);
+                await stream.WriteAsync(newline, token);
             }
-            DurableFile.Replace(temp, full);
-        }
-        finally
-        {
-            DurableFile.TryDelete(temp);
-        }
+        }, ct);
     }
 
     /// <summary>Reads a manifest back (for reports and checks).</summary>
