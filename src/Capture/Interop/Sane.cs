@@ -79,6 +79,7 @@ internal static partial class Sane
     [LibraryImport(Lib)] internal static partial SaneStatus sane_start(SaneDeviceHandle handle);
     [LibraryImport(Lib)] internal static unsafe partial SaneStatus sane_read(SaneDeviceHandle handle, byte* data, int maxLength, out int length);
     [LibraryImport(Lib)] internal static partial void sane_cancel(SaneDeviceHandle handle);
+    [LibraryImport(Lib)] internal static partial SaneStatus sane_get_select_fd(SaneDeviceHandle handle, out int fd);
     [LibraryImport(Lib)] internal static partial IntPtr sane_strstatus(SaneStatus status);
 
     /// <summary>The backend's text for a status.</summary>
@@ -90,13 +91,44 @@ internal static partial class Sane
     /// </summary>
     internal static void SetNativeEnvironment(string name, string value)
     {
-        if (LibcEnvironment.setenv(name, value, 1) != 0)
+        if (Libc.setenv(name, value, 1) != 0)
             throw new InvalidOperationException($"setenv({name}) failed with errno {Marshal.GetLastPInvokeError()}");
     }
 
-    private static partial class LibcEnvironment
+    /// <summary>
+    /// Waits up to <paramref name="timeoutMs"/> for the backend's select fd to have data (or hang up). True when a
+    /// <c>sane_read</c> will not block; false on timeout.
+    /// </summary>
+    internal static unsafe bool WaitReadable(int fd, int timeoutMs)
     {
+        var entry = new Libc.PollFd { Fd = fd, Events = Libc.PollIn };
+        while (true)
+        {
+            var n = Libc.poll(&entry, 1, timeoutMs);
+            if (n > 0) return true; // readable, or POLLHUP/POLLERR: sane_read will report it
+            if (n == 0) return false;
+            if (Marshal.GetLastPInvokeError() != Libc.EINTR)
+                throw new InvalidOperationException($"poll on the SANE select fd failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>The libc calls the SANE frontend needs (kept here so that this file is its only native surface).</summary>
+    private static partial class Libc
+    {
+        internal const short PollIn = 0x1;
+        internal const int EINTR = 4;
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct PollFd
+        {
+            public int Fd;
+            public short Events, Revents;
+        }
+
         [LibraryImport("libc.so.6", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int setenv(string name, string value, int overwrite);
+
+        [LibraryImport("libc.so.6", SetLastError = true)]
+        internal static unsafe partial int poll(PollFd* fds, nuint count, int timeoutMs);
     }
 }

@@ -37,10 +37,6 @@ public sealed class ScanSession : IAsyncEnumerable<ScannedPage>
     /// <summary>Pages handed to the consumer so far.</summary>
     public int PagesDelivered => Volatile.Read(ref _delivered);
 
-    /// <summary>A session that ends at once without touching the device (settings refused up front).</summary>
-    internal static ScanSession Refused(string deviceId, ScanSettings settings, ScanEndReason reason, string message) =>
-        new(deviceId, settings, (_, _) => Task.FromResult(new ScanStop(reason, message)), CancellationToken.None);
-
     public async IAsyncEnumerator<ScannedPage> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("A scan session can be enumerated only once.");
@@ -116,15 +112,12 @@ internal sealed class ScanPageSink(ChannelWriter<PageImage> writer)
     private readonly object _gate = new();
     private bool _closed;
 
-    /// <summary>Pages handed over so far (not necessarily consumed yet).</summary>
-    public int Count { get; private set; }
-
     /// <summary>Hands a page over; false (and the image disposed) when the session no longer takes pages.</summary>
     public bool Deliver(PageImage image)
     {
         lock (_gate)
         {
-            if (!_closed && writer.TryWrite(image)) { Count++; return true; }
+            if (!_closed && writer.TryWrite(image)) return true;
         }
         image.Dispose();
         return false;

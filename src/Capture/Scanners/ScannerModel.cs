@@ -91,7 +91,8 @@ public sealed record ScanEnd(ScanEndReason Reason, string Message, int PagesDeli
 public sealed record ResolutionSupport(IReadOnlyList<int> Discrete, int Min, int Max, int Step)
 {
     /// <summary>A set of discrete resolutions.</summary>
-    public static ResolutionSupport Of(params int[] dpis) => new(dpis.Order().ToArray(), dpis.Min(), dpis.Max(), 0);
+    public static ResolutionSupport Of(params int[] dpis) =>
+        dpis.Length == 0 ? new([], 0, 0, 0) : new(dpis.Order().ToArray(), dpis.Min(), dpis.Max(), 0);
 
     /// <summary>A range; <paramref name="step"/> 0 or 1 means any value.</summary>
     public static ResolutionSupport Range(int min, int max, int step) => new([], min, max, step);
@@ -99,7 +100,7 @@ public sealed record ResolutionSupport(IReadOnlyList<int> Discrete, int Min, int
     /// <summary>True when the scanner can scan at exactly <paramref name="dpi"/>.</summary>
     public bool Supports(int dpi) => Discrete.Count > 0
         ? Discrete.Contains(dpi)
-        : dpi >= Min && dpi <= Max && (Step <= 1 || (dpi - Min) % Step == 0);
+        : Max > 0 && dpi >= Min && dpi <= Max && (Step <= 1 || (dpi - Min) % Step == 0);
 }
 
 /// <summary>What an opened scanner can do.</summary>

@@ -24,7 +24,7 @@ public sealed class SaneDriver : IScannerDriver, IDisposable
 {
     private static int s_live;
     private readonly SaneOptions _options;
-    private readonly SaneThread _thread;
+    private readonly DedicatedThread _thread;
     private readonly List<SaneScanner> _open = [];
     private readonly Dictionary<string, ScannerDevice> _known = new(StringComparer.Ordinal);
     private int _disposed;
@@ -36,7 +36,7 @@ public sealed class SaneDriver : IScannerDriver, IDisposable
         CheckBackendOptions(_options.BackendOptions);
         if (Interlocked.CompareExchange(ref s_live, 1, 0) != 0)
             throw new InvalidOperationException("SANE is process-wide: only one SaneDriver may be alive at a time.");
-        _thread = new SaneThread();
+        _thread = new DedicatedThread("sane");
         try
         {
             Version = _thread.Invoke(() =>
@@ -49,7 +49,7 @@ public sealed class SaneDriver : IScannerDriver, IDisposable
         }
         catch
         {
-            _thread.Dispose();
+            _thread.Stop(Timeout.InfiniteTimeSpan);
             Volatile.Write(ref s_live, 0);
             throw;
         }
@@ -126,19 +126,27 @@ public sealed class SaneDriver : IScannerDriver, IDisposable
         lock (_open) _open.Remove(scanner);
     }
 
-    /// <summary>Closes every open device and ends the SANE session (<c>sane_exit</c>).</summary>
+    /// <summary>
+    /// Closes every open device and ends the SANE session (<c>sane_exit</c>). A backend wedged in a call is left behind
+    /// after 10 s (its thread is a background thread); SANE then stays claimed for the rest of the process.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         SaneScanner[] open;
         lock (_open) { open = [.. _open]; _open.Clear(); }
-        _thread.Invoke(() =>
+        var exited = _thread.InvokeAsync(() =>
         {
             foreach (var scanner in open) scanner.CloseOnSaneThread();
             Sane.sane_exit();
             return true;
         });
-        _thread.Dispose();
+        if (!exited.Wait(TimeSpan.FromSeconds(10)))
+        {
+            _thread.Stop(TimeSpan.Zero);
+            return;
+        }
+        _thread.Stop(Timeout.InfiniteTimeSpan);
         Volatile.Write(ref s_live, 0);
     }
 

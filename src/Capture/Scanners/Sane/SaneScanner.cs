@@ -15,13 +15,13 @@ public sealed class SaneScanner : IScanner
 
     private const int ReadBufferSize = 64 * 1024;
     private readonly SaneDriver _driver;
-    private readonly SaneThread _thread;
+    private readonly DedicatedThread _thread;
     private readonly SaneDeviceHandle _handle;
     private readonly SaneOptionSet _options;
     private readonly IReadOnlyDictionary<string, string> _backendOptions;
     private int _disposed;
 
-    internal SaneScanner(SaneDriver driver, SaneThread thread, ScannerDevice device, SaneDeviceHandle handle,
+    internal SaneScanner(SaneDriver driver, DedicatedThread thread, ScannerDevice device, SaneDeviceHandle handle,
         IReadOnlyDictionary<string, string> backendOptions)
     {
         _driver = driver;
@@ -100,21 +100,45 @@ public sealed class SaneScanner : IScanner
 
     // ---- The batch (runs on the SANE thread) ----
 
+    /// <summary>
+    /// How long a <c>sane_read</c> may stay blocked after cancellation before <c>sane_cancel</c> is called from another
+    /// thread to interrupt it. Cancellation is otherwise acted on by the SANE thread itself, at page boundaries and
+    /// whenever a read returns: backends built on sanei_thread cancel their reader thread asynchronously, and a
+    /// cancel that lands while that thread is still starting (inside malloc) deadlocks the process; observed with
+    /// SANE's test backend. A device that delivers nothing at all is still interrupted after this delay.
+    /// </summary>
+    public TimeSpan CancelEscalation { get; set; } = TimeSpan.FromSeconds(5);
+
+    private readonly object _readGate = new();
+    private bool _batchActive;
+    private bool _inRead;
+    private long _readStartedAt;
+
     private ScanStop RunBatch(ScanSettings settings, ScanPageSink sink, CancellationToken token)
     {
         if (Volatile.Read(ref _disposed) != 0) return new ScanStop(ScanEndReason.DeviceGone, "scanner closed");
-        _options.Reload();
-        if (ApplySettings(settings) is { } refusal) return new ScanStop(ScanEndReason.UnsupportedSettings, refusal);
-        foreach (var (name, value) in _backendOptions)
-            if (_options.SetFromText(name, value) is { } problem) return new ScanStop(ScanEndReason.UnsupportedSettings, problem);
+        try
+        {
+            _options.Reload();
+            if (ApplySettings(settings) is { } refusal) return new ScanStop(ScanEndReason.UnsupportedSettings, refusal);
+            foreach (var (name, value) in _backendOptions)
+                if (_options.SetFromText(name, value) is { } problem) return new ScanStop(ScanEndReason.UnsupportedSettings, problem);
+        }
+        catch (SaneCallException e)
+        {
+            // Reading options failed: typically a device unplugged since it was opened.
+            return Stop(e.Status, "set options", CancellationToken.None) with { Message = e.Message };
+        }
 
-        // The only SANE call allowed from another thread: it makes a blocked sane_read/sane_start return CANCELLED.
-        using var onCancel = token.Register(CancelFromOtherThread);
+        using var batchDone = new CancellationTokenSource();
+        lock (_readGate) _batchActive = true;
+        using var onCancel = token.Register(() => EscalateIfStuck(batchDone.Token));
         try
         {
             var pages = 0;
             while (true)
             {
+                // Page boundary: the backend finished the previous frame (EOF), so cancelling here interrupts nothing.
                 if (token.IsCancellationRequested) return ScanStop.Cancelled();
                 var status = Sane.sane_start(_handle);
                 if (status == SaneStatus.NoDocs)
@@ -126,10 +150,11 @@ public sealed class SaneScanner : IScanner
                 var frames = new List<SaneFrame>();
                 while (true)
                 {
-                    var (frame, readStatus) = ReadFrame();
-                    // Some backends end a cancelled frame with EOF instead of CANCELLED: a frame cut short is not a page.
-                    if (token.IsCancellationRequested) return ScanStop.Cancelled($"scan cancelled during read page {pages + 1}");
-                    if (frame is null) return Stop(readStatus, $"read page {pages + 1}", token);
+                    var (frame, readStatus) = ReadFrame(token);
+                    var during = $"read page {pages + 1}";
+                    // A frame cut short by a cancel (some backends then report EOF instead of CANCELLED) is not a page.
+                    if (token.IsCancellationRequested) return ScanStop.Cancelled($"scan cancelled during {during}");
+                    if (frame is null) return Stop(readStatus, during, token);
                     frames.Add(frame);
                     if (frame.Parameters.LastFrame != 0) break;
                     // Three-pass scanners: the next frame of the same page starts with another sane_start.
@@ -147,23 +172,41 @@ public sealed class SaneScanner : IScanner
         }
         finally
         {
+            lock (_readGate) _batchActive = false;
+            batchDone.Cancel();
             // Ends the batch in every case (SANE requires it before another sane_start or sane_close).
             Sane.sane_cancel(_handle);
         }
     }
 
-    private unsafe (SaneFrame? Frame, SaneStatus Status) ReadFrame()
+    /// <summary>
+    /// Reads one frame to EOF. Cancellation is honoured only once the frame has started to deliver data (see
+    /// <see cref="CancelEscalation"/>), or after that delay when nothing comes.
+    /// </summary>
+    private unsafe (SaneFrame? Frame, SaneStatus Status) ReadFrame(CancellationToken token)
     {
         var status = Sane.sane_get_parameters(_handle, out var parameters);
         if (status != SaneStatus.Good) return (null, status);
+        // With a select fd the thread waits in poll() and keeps control; without, sane_read blocks.
+        var selectable = Sane.sane_get_select_fd(_handle, out var fd) == SaneStatus.Good && fd >= 0;
         var expected = parameters.Lines > 0 ? (long)parameters.Lines * parameters.BytesPerLine : ReadBufferSize;
         using var data = new MemoryStream((int)Math.Clamp(expected, 0, 256L * 1024 * 1024));
         var buffer = new byte[ReadBufferSize];
+        long cancelSeenAt = 0;
         fixed (byte* p = buffer)
         {
             while (true)
             {
+                if (token.IsCancellationRequested)
+                {
+                    if (data.Length > 0) return (null, SaneStatus.Cancelled);
+                    if (cancelSeenAt == 0) cancelSeenAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                    else if (System.Diagnostics.Stopwatch.GetElapsedTime(cancelSeenAt) >= CancelEscalation) return (null, SaneStatus.Cancelled);
+                }
+                if (selectable && !Sane.WaitReadable(fd, 100)) continue;
+                lock (_readGate) { _inRead = true; _readStartedAt = System.Diagnostics.Stopwatch.GetTimestamp(); }
                 status = Sane.sane_read(_handle, p, buffer.Length, out var length);
+                lock (_readGate) _inRead = false;
                 if (status == SaneStatus.Eof) break;
                 if (status != SaneStatus.Good) return (null, status);
                 data.Write(buffer, 0, length);
@@ -172,8 +215,42 @@ public sealed class SaneScanner : IScanner
         return (new SaneFrame(parameters, data.ToArray()), SaneStatus.Good);
     }
 
+    /// <summary>
+    /// After cancellation, watches for a <c>sane_read</c> blocked longer than <see cref="CancelEscalation"/> and then
+    /// calls <c>sane_cancel</c> from this other thread, the one call SANE allows there. Under the read gate, so the
+    /// cancel only ever overlaps a blocked read, never another SANE call.
+    /// </summary>
+    private void EscalateIfStuck(CancellationToken batchDone)
+    {
+        var step = TimeSpan.FromTicks(Math.Max(CancelEscalation.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(step, batchDone).ConfigureAwait(false);
+                    lock (_readGate)
+                    {
+                        if (!_batchActive) return;
+                        if (_inRead && System.Diagnostics.Stopwatch.GetElapsedTime(_readStartedAt) >= CancelEscalation)
+                        {
+                            CancelFromOtherThread();
+                            return;
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) { /* the batch ended on its own */ }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>How many times <see cref="EscalateIfStuck"/> had to cancel from another thread (for tests).</summary>
+    internal int CrossThreadCancels { get; private set; }
+
     private void CancelFromOtherThread()
     {
+        CrossThreadCancels++;
         try { Sane.sane_cancel(_handle); }
         catch (ObjectDisposedException) { } // closed meanwhile: nothing left to cancel
     }
