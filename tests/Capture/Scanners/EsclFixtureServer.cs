@@ -109,7 +109,12 @@ public sealed class EsclFixtureServer : IAsyncDisposable
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try { listener.Start(); return (listener, port); }
-            catch (HttpListenerException) when (attempt < 5) { listener.Close(); }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                // Another process took the port in between. Closing a listener that never started rebinds its
+                // prefix inside HttpListener and can fail the same way: that failure is expected, try another port.
+                try { listener.Close(); } catch (HttpListenerException) { }
+            }
         }
     }
 

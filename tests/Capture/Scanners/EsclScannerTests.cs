@@ -14,15 +14,7 @@ public sealed class EsclScannerTests : IDisposable
         Action<ScannedPage, CancellationTokenSource>? onPage = null, int maxRetries = 30, double requestTimeoutSeconds = 20)
     {
         await using var scanner = await Driver(maxRetries, requestTimeoutSeconds).OpenAsync(server.DeviceId, CancellationToken.None);
-        using var cts = new CancellationTokenSource();
-        var session = scanner.Scan(settings, cts.Token);
-        var pages = new List<ScannedPage>();
-        await foreach (var page in session)
-        {
-            pages.Add(page);
-            onPage?.Invoke(page, cts);
-        }
-        return (pages, session);
+        return await ScanSessions.CollectAsync(scanner, settings, onPage);
     }
 
     private static int A4Width(int dpi) => (int)Math.Round(210 / 25.4 * dpi);

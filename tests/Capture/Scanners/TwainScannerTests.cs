@@ -28,14 +28,7 @@ public sealed class TwainScannerTests
         public async Task<(List<ScannedPage> Pages, ScanSession Session, TwainScanner Scanner)> Scan(ScanSettings settings, Action<ScannedPage, CancellationTokenSource>? onPage = null)
         {
             var scanner = (TwainScanner)await Driver.OpenAsync(Device, CancellationToken.None);
-            using var cts = new CancellationTokenSource();
-            var session = scanner.Scan(settings, cts.Token);
-            var pages = new List<ScannedPage>();
-            await foreach (var page in session)
-            {
-                pages.Add(page);
-                onPage?.Invoke(page, cts);
-            }
+            var (pages, session) = await ScanSessions.CollectAsync(scanner, settings, onPage);
             return (pages, session, scanner);
         }
 
