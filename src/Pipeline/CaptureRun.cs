@@ -40,7 +40,7 @@ public sealed class CaptureSetupException(string message, Exception? inner = nul
 /// its own parallelism over bounded channels. Holds the loaded registry, model, plan, store and OCR engines, so one
 /// instance serves many batches.
 /// </summary>
-public sealed class CaptureRun : IAsyncDisposable
+public sealed partial class CaptureRun : IAsyncDisposable
 {
     private readonly CaptureOptions _options;
     private readonly SqliteCaptureStore _store;
@@ -157,6 +157,7 @@ public sealed class CaptureRun : IAsyncDisposable
 
             var counts = new int[4];
             var lastReport = TimeSpan.Zero;
+            var lastPagesSaved = TimeSpan.Zero;
             await foreach (var outcome in tail.Tail.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 outcomes.Add(outcome);
@@ -166,9 +167,15 @@ public sealed class CaptureRun : IAsyncDisposable
                     lastReport = clock.Elapsed;
                     progress.Report(Snapshot(files.Count, ocr, counts, clock.Elapsed, chain.Metrics));
                 }
+                if (clock.Elapsed - lastPagesSaved > TimeSpan.FromSeconds(5))
+                {
+                    lastPagesSaved = clock.Elapsed;
+                    await _store.SetBatchPagesReadAsync(batch, ocr.PagesRead, ct).ConfigureAwait(false);
+                }
             }
             await tail.Completion.ConfigureAwait(false);
             await feeding.ConfigureAwait(false);
+            await _store.SetBatchPagesReadAsync(batch, ocr.PagesRead, CancellationToken.None).ConfigureAwait(false);
             progress?.Report(Snapshot(files.Count, ocr, counts, clock.Elapsed, chain.Metrics));
             status = BatchStatus.Completed;
             var summary = await _store.FinishBatchAsync(batch, status, CancellationToken.None).ConfigureAwait(false);

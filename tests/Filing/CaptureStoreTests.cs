@@ -140,7 +140,13 @@ public sealed class CaptureStoreTests : IDisposable
         await store.RecordDocumentAsync(Document(batch, "a.tif", 2, 2, DocumentStatus.Duplicate));
 
         (await store.GetBatchAsync(batch))!.Counts.Should().Be(new BatchCounts(2, 1, 2, 1, 0, 0, 1));
+        await store.SetBatchPagesReadAsync(batch, 7);
+        (await store.GetBatchAsync(batch))!.PagesRead.Should().Be(7);
+        await store.SetBatchPagesReadAsync(batch, 12);
         var done = await store.FinishBatchAsync(batch, BatchStatus.Completed);
+        done.PagesRead.Should().Be(12);
+        done.PagesPerMinute(DateTimeOffset.MaxValue).Should().Be(done.EndedAt > done.StartedAt ? 12 / (done.EndedAt!.Value - done.StartedAt).TotalMinutes : 0,
+            "a finished batch's speed is measured between its start and end, whatever the time now");
         await store.RecordDocumentAsync(Document(batch, "c.tif", 1, 1));
 
         done.EndedAt.Should().NotBeNull();

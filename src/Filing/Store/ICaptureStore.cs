@@ -14,7 +14,10 @@ public interface ICaptureStore : IAsyncDisposable
     /// <summary>Ends a batch with <paramref name="status"/>, freezing its counts; returns it.</summary>
     Task<BatchSummary> FinishBatchAsync(BatchId batch, BatchStatus status, CancellationToken ct = default);
 
-    /// <summary>A batch, or null.</summary>
+    /// <summary>Records how many pages a batch has read so far (live progress and the batch report).</summary>
+    Task SetBatchPagesReadAsync(BatchId batch, long pagesRead, CancellationToken ct = default);
+
+    /// <summary>A batch, or null; counts are live while it runs.</summary>
     Task<BatchSummary?> GetBatchAsync(BatchId batch, CancellationToken ct = default);
 
     /// <summary>Batches, newest first, optionally only those in <paramref name="status"/>.</summary>

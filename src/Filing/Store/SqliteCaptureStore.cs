@@ -16,7 +16,7 @@ namespace CaptureChain.Filing.Store;
 public sealed partial class SqliteCaptureStore : ICaptureStore
 {
     /// <summary>Schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>How long a statement waits for another process's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
@@ -128,6 +128,10 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
         CREATE INDEX review_items_key ON review_items (source_name, source_sha256, first_page, last_page);
         CREATE INDEX review_items_state ON review_items (state);
         """,
+        // v2: pages read per batch, for the batch report and pages per minute
+        """
+        ALTER TABLE batches ADD COLUMN pages_read INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     private const string DocumentColumns =
@@ -138,7 +142,7 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
 
     private const string BatchColumns =
         "id, kind, inbox, operator, station, started_at, ended_at, status, sources_count, sources_rejected, documents_count, " +
-        "filed_count, review_count, rejected_count, duplicate_count";
+        "filed_count, review_count, rejected_count, duplicate_count, pages_read";
 
     private const string ReviewColumns =
         "id, source_name, source_sha256, first_page, last_page, reason_codes_json, candidates_json, state, created_at, closed_at, closed_by, resolution_json";
@@ -258,6 +262,17 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
     }
 
     /// <inheritdoc/>
+    public Task SetBatchPagesReadAsync(BatchId batch, long pagesRead, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pagesRead);
+        return WriteAsync(async (c, tx) =>
+        {
+            await Execute(c, tx, "UPDATE batches SET pages_read = $p WHERE id = $id", ct, ("$p", pagesRead), ("$id", batch.ToString()));
+            return 0;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
     public async Task<BatchSummary?> GetBatchAsync(BatchId batch, CancellationToken ct = default)
     {
         await using var c = await OpenConnectionAsync(ct);
@@ -287,7 +302,8 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
                     NullableString(reader, 4), ParseTime(reader.GetString(5)), reader.IsDBNull(6) ? null : ParseTime(reader.GetString(6)),
                     ParseBatchStatus(reader.GetString(7)),
                     new BatchCounts(reader.GetInt32(8), reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
-                        reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14))));
+                        reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14)))
+                { PagesRead = reader.GetInt64(15) });
             }
         }
         // Counts are frozen at the end; while a batch runs they are computed from the journal.

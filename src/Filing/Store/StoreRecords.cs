@@ -45,7 +45,18 @@ public sealed record BatchCounts(int Sources, int SourcesRejected, int Documents
 /// <summary>A batch as recorded; counts are live while it runs and frozen when it finishes.</summary>
 public sealed record BatchSummary(
     BatchId Id, string Kind, string? Inbox, string? Operator, string? Station,
-    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, BatchStatus Status, BatchCounts Counts);
+    DateTimeOffset StartedAt, DateTimeOffset? EndedAt, BatchStatus Status, BatchCounts Counts)
+{
+    /// <summary>Pages read so far (sheets and blank backs included).</summary>
+    public long PagesRead { get; init; }
+
+    /// <summary>Pages per minute between the start and the end (or <paramref name="now"/> while running).</summary>
+    public double PagesPerMinute(DateTimeOffset now)
+    {
+        var minutes = ((EndedAt ?? now) - StartedAt).TotalMinutes;
+        return minutes > 0 ? PagesRead / minutes : 0;
+    }
+}
 
 /// <summary>Progress of one input file.</summary>
 public enum SourceStatus
