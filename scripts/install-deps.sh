@@ -7,8 +7,8 @@ runtime=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd lib
          libsane1 sane-utils libzbar0 qpdf poppler-utils libcairo2 libqrencode4
          fonts-dejavu-core fonts-dejavu-extra fonts-liberation2)
 # Browser tests (chromium) and the PostgreSQL store join this list with the features that need them.
-test_extra=()
-bench_extra=(ocrmypdf time)
+test_extra=(chromium)
+bench_extra=(ocrmypdf time img2pdf libtiff-tools)
 
 want=("${runtime[@]}")
 case "$profile" in
