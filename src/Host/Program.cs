@@ -22,6 +22,8 @@ public static class Program
             {
                 "demo" => await DemoCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
                 "process" => await ProcessCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
+                "scan" => await ScanCommand.RunAsync(CommandLine.Parse(rest, "duplex", "list"), cts.Token),
+                ScannerWorkerCommand.Verb => await ScannerWorkerCommand.RunAsync(rest, cts.Token),
                 "train" => await TrainCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
                 "registry" when rest.FirstOrDefault() == "import" => await RegistryCommand.ImportAsync(CommandLine.Parse(rest.Skip(1)), cts.Token),
                 "sheets" => await SheetsCommand.RunAsync(CommandLine.Parse(rest, "separator"), cts.Token),

@@ -111,24 +111,4 @@ internal static partial class Sane
                 throw new InvalidOperationException($"poll on the SANE select fd failed with errno {Marshal.GetLastPInvokeError()}");
         }
     }
-
-    /// <summary>The libc calls the SANE frontend needs (kept here so that this file is its only native surface).</summary>
-    private static partial class Libc
-    {
-        internal const short PollIn = 0x1;
-        internal const int EINTR = 4;
-
-        [StructLayout(LayoutKind.Sequential)]
-        internal struct PollFd
-        {
-            public int Fd;
-            public short Events, Revents;
-        }
-
-        [LibraryImport("libc.so.6", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-        internal static partial int setenv(string name, string value, int overwrite);
-
-        [LibraryImport("libc.so.6", SetLastError = true)]
-        internal static unsafe partial int poll(PollFd* fds, nuint count, int timeoutMs);
-    }
 }

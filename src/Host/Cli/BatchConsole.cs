@@ -9,7 +9,7 @@ namespace CaptureChain.Host.Cli;
 public static class BatchConsole
 {
     /// <summary>Runs a batch with a live progress line (a plain line every few seconds when not on a terminal).</summary>
-    public static async Task<BatchReport> RunWithProgressAsync(Func<IProgress<BatchProgress>, Task<BatchReport>> run, CancellationToken ct)
+    public static async Task<T> RunWithProgressAsync<T>(Func<IProgress<BatchProgress>, Task<T>> run, CancellationToken ct)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
         {
@@ -21,7 +21,7 @@ public static class BatchConsole
                 Console.WriteLine(Line(p));
             }));
         }
-        BatchReport? report = null;
+        T? report = default;
         await AnsiConsole.Status().Spinner(Spinner.Known.Dots).StartAsync("Starting...", async ctx =>
         {
             report = await run(new Progress<BatchProgress>(p => ctx.Status(Markup.Escape(Line(p)))));
