@@ -68,7 +68,7 @@ echo "== $count pages in $(ls "$work/inbox" | wc -l) files" >&2
 # (a) plain tesseract, one page per core, text and searchable PDF in one pass, same languages as CaptureChain.
 mkdir -p "$work/tesseract"
 t0=$(now)
-ls "$work/pages" | xargs -P "$jobs" -I{} tesseract "$work/pages/{}" "$work/tesseract/{}" -l fra+eng txt pdf >/dev/null 2>&1
+ls "$work/pages" | /usr/bin/time -f "%U %S" -o "$work/tesseract.cpu" xargs -P "$jobs" -I{} tesseract "$work/pages/{}" "$work/tesseract/{}" -l fra+eng txt pdf >/dev/null 2>&1
 t1=$(now)
 ta=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 [ "$(ls "$work/tesseract"/*.pdf | wc -l)" -eq "$count" ] || { echo "ocr-bench: tesseract did not write every page" >&2; exit 1; }
@@ -78,29 +78,31 @@ tb=""
 if [ "$ocrmypdf" = 1 ]; then
   (cd "$work/pages" && img2pdf $(ls | sort) -o "$work/all.pdf")
   t0=$(now)
-  ocrmypdf --jobs "$jobs" -l fra+eng --quiet "$work/all.pdf" "$work/ocrmypdf.pdf"
+  /usr/bin/time -f "%U %S" -o "$work/ocrmypdf.cpu" ocrmypdf --jobs "$jobs" -l fra+eng --quiet "$work/all.pdf" "$work/ocrmypdf.pdf"
   t1=$(now)
   tb=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 fi
 
 # (c) the full CaptureChain pipeline over the original scan files.
 t0=$(now)
-/usr/bin/time -f "%M" -o "$work/process.rss" dotnet "$root/.build/host/CaptureChain.Host.dll" process --inbox "$work/inbox" --archive "$work/archive" \
+/usr/bin/time -f "%U %S %M" -o "$work/process.rss" dotnet "$root/.build/host/CaptureChain.Host.dll" process --inbox "$work/inbox" --archive "$work/archive" \
   --registry "$work/corpus/registry.csv" --workers "$jobs" >"$work/process.log" 2>&1 \
   || { cat "$work/process.log" >&2; exit 1; }
 t1=$(now)
 tc=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-rss_kib=$(tail -1 "$work/process.rss")
+rss_kib=$(tail -1 "$work/process.rss" | awk '{ print $3 }')
+# CPU seconds per page (user + system, children included): a contention-proof view of the work each one does.
+cpu() { tail -1 "$1" | awk -v p="$count" '{ printf "%.2f", ($1 + $2) / p }'; }
 documents=$(wc -l < "$work/archive/manifest.jsonl")
 
 ra=$(rate "$count" "$ta"); rc=$(rate "$count" "$tc")
 echo
 echo "pages: $count, cores used: $jobs, CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf "(a) tesseract, 1 page per core : %7.1f s  %7s pages/min\n" "$ta" "$ra"
+printf "(a) tesseract, 1 page per core : %7.1f s  %7s pages/min  %s CPU-s/page\n" "$ta" "$ra" "$(cpu "$work/tesseract.cpu")"
 if [ -n "$tb" ]; then
   rb=$(rate "$count" "$tb")
-  printf "(b) ocrmypdf --jobs %-2s         : %7.1f s  %7s pages/min\n" "$jobs" "$tb" "$rb"
+  printf "(b) ocrmypdf --jobs %-2s         : %7.1f s  %7s pages/min  %s CPU-s/page\n" "$jobs" "$tb" "$rb" "$(cpu "$work/ocrmypdf.cpu")"
 fi
-printf "(c) capturechain process       : %7.1f s  %7s pages/min  (%s documents, peak RSS %s MiB)\n" "$tc" "$rc" "$documents" "$(( rss_kib / 1024 ))"
+printf "(c) capturechain process       : %7.1f s  %7s pages/min  %s CPU-s/page  (%s documents, peak RSS %s MiB)\n" "$tc" "$rc" "$(cpu "$work/process.rss")" "$documents" "$(( rss_kib / 1024 ))"
 echo "ratio (c)/(a): $(awk -v c="$rc" -v a="$ra" 'BEGIN { printf "%.2f", c / a }')"
 [ -z "$tb" ] || echo "ratio (c)/(b): $(awk -v c="$rc" -v b="$rb" 'BEGIN { printf "%.2f", c / b }')"
