@@ -35,15 +35,18 @@ public sealed class OrientationDetector : IDisposable
         Tesseract.TessBaseAPISetPageSegMode(_api, Tesseract.PSM_OSD_ONLY);
     }
 
-    /// <summary>Detects how <paramref name="page"/> must be turned to be upright.</summary>
-    public PageOrientation Detect(PageImage page)
+    /// <summary>
+    /// Detects how <paramref name="page"/> must be turned to be upright. By default at half resolution (half the cost);
+    /// <paramref name="fullResolution"/> reads small print (identity cards) that half resolution gets backwards.
+    /// </summary>
+    public PageOrientation Detect(PageImage page, bool fullResolution = false)
     {
         ObjectDisposedException.ThrowIf(_api.IsClosed, this);
         PageImageLimits.Ensure(page);
         var dpi = page.Dpi >= _minTrustedDpi && page.Dpi <= 4800 ? page.Dpi : _defaultDpi;
         // Detection classifies a few hundred characters; at half of 300 dpi they are still large enough and it takes
         // about half the time. 1 bpp pages are scaled to grey so that the strokes stay smooth.
-        using var half = dpi < 250 || page.Width < 2 * PageImageLimits.MinSide || page.Height < 2 * PageImageLimits.MinSide ? null
+        using var half = fullResolution || dpi < 250 || page.Width < 2 * PageImageLimits.MinSide || page.Height < 2 * PageImageLimits.MinSide ? null
             : page.Depth == 1 ? page.Derive(Leptonica.pixScaleToGray2(page.Pix), "scale to grey") : page.Scale(0.5f);
         var image = half ?? page;
         if (half is not null) dpi /= 2;

@@ -120,6 +120,24 @@ public sealed class PageCleanup
     }
 
     /// <summary>
+    /// Turns an already cleaned page by <paramref name="degreesClockwise"/> (a quarter-turn multiple) and straightens
+    /// it if it was not straightened before (a sideways page has no measurable text lines until it is upright).
+    /// </summary>
+    public CleanedPage Turn(CleanedPage cleaned, int degreesClockwise)
+    {
+        ArgumentNullException.ThrowIfNull(cleaned);
+        if (degreesClockwise % 90 != 0) throw new ArgumentOutOfRangeException(nameof(degreesClockwise), "Quarter turns only.");
+        var turned = cleaned.Image.RotateQuarterTurns(((degreesClockwise / 90) % 4 + 4) % 4);
+        var report = cleaned.Report with { RotationDegrees = ((cleaned.Report.RotationDegrees + degreesClockwise) % 360 + 360) % 360 };
+        if (!Options.Deskew || cleaned.Report.SkewDegrees != 0) return new CleanedPage(turned, ownsImage: true, report);
+        var measured = MeasureSkew(turned);
+        if (Math.Abs(measured.Degrees) < Options.MinSkewDegrees || measured.Confidence < Options.MinSkewConfidence)
+            return new CleanedPage(turned, ownsImage: true, report);
+        using (turned)
+            return new CleanedPage(turned.RotateByDegrees(measured.Degrees), ownsImage: true, report with { SkewDegrees = measured.Degrees });
+    }
+
+    /// <summary>
     /// Measures ink the way a blank-page check should (NATIVE_NOTES): binarise, trim the borders (scanner edges,
     /// punch holes, shadows), remove specks with a 3x3 opening (scaled to the resolution), then count ink pixels
     /// and connected components. Light bleed-through stays above the threshold and vanishes.

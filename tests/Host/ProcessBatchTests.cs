@@ -81,6 +81,58 @@ public sealed class ProcessBatchTests(ProcessedBatch batch) : IClassFixture<Proc
     }
 
     [Fact]
+    public void Turned_pages_are_filed_upright()
+    {
+        // Independent check: plain tesseract without orientation detection reads an upright page and gets noise from a
+        // turned one, so the words of the PDF's text layer must come back from the embedded image as it stands.
+        var checkedPages = 0;
+        foreach (var entry in batch.Manifest.Where(e => e.Path is not null && e.Status is DocumentStatus.Filed or DocumentStatus.Review))
+        {
+            var truth = batch.Corpus.Documents.SingleOrDefault(d => d.Source == entry.Source && d.FirstPage == entry.FirstPage && d.LastPage == entry.LastPage);
+            if (truth is null) continue;
+            var kept = truth.Pages.Where(p => p.Kind == PageKinds.Document).ToList();
+            for (var i = 0; i < kept.Count; i++)
+            {
+                if (kept[i].Rotation == 0 || kept[i].Colour == "vector") continue;
+                var pdf = Path.Combine(batch.Archive, entry.Path!);
+                var index = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var layer = Words(ProcessedBatch.Tool("pdftotext", "-f", index, "-l", index, pdf, "-"));
+                var png = Path.Combine(batch.Root, $"upright-{Guid.NewGuid():N}");
+                ProcessedBatch.Tool("pdftoppm", "-f", index, "-l", index, "-r", "150", "-gray", "-png", "-singlefile", pdf, png);
+                var seen = Words(ProcessedBatch.Tool("tesseract", png + ".png", "-", "-l", "fra", "--psm", "3"));
+                layer.Should().HaveCountGreaterThan(10, $"{entry.Source} page {kept[i].Page} has text");
+                layer.Count(seen.Contains).Should().BeGreaterThan(layer.Count / 2,
+                    $"{entry.Source} page {kept[i].Page} was scanned turned by {kept[i].Rotation}° and must be filed upright");
+                checkedPages++;
+            }
+        }
+        checkedPages.Should().BeGreaterThan(0, "the corpus must contain turned pages that end up in a PDF");
+
+        static HashSet<string> Words(string text) =>
+            text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 5 && w.All(char.IsLetter)).ToHashSet();
+    }
+
+    [Fact]
+    public void Blank_backs_are_removed_and_never_filed_as_documents()
+    {
+        var blanks = batch.Corpus.Documents.SelectMany(d => d.Pages.Where(p => p.Kind == PageKinds.Blank).Select(p => (d.Source, p.Page)))
+            .Concat(batch.Corpus.SheetPages.Where(p => p.Kind == PageKinds.Blank).Select(p => (p.Source, p.Page)))
+            .ToHashSet();
+        blanks.Should().NotBeEmpty("the corpus has duplex scans with blank backs");
+        var contentPages = batch.Corpus.Documents.SelectMany(d => d.Pages.Where(p => p.Kind == PageKinds.Document).Select(p => (d.Source, p.Page)))
+            .ToHashSet();
+        foreach (var entry in batch.Manifest.Where(e => e.Status != DocumentStatus.Rejected))
+        {
+            var range = Enumerable.Range(entry.FirstPage, entry.LastPage - entry.FirstPage + 1).Select(p => (entry.Source, p)).ToList();
+            range.Any(contentPages.Contains).Should().BeTrue($"{entry.Source} {entry.FirstPage}-{entry.LastPage} must hold a real page, not only blank backs");
+            if (entry.Path is null) continue;
+            var kept = range.Count(contentPages.Contains);
+            ProcessedBatch.Tool("qpdf", "--show-npages", Path.Combine(batch.Archive, entry.Path)).Trim()
+                .Should().Be(kept.ToString(System.Globalization.CultureInfo.InvariantCulture), $"blank backs in {entry.Source} are dropped from the PDF");
+        }
+    }
+
+    [Fact]
     public void Documents_in_review_say_why_and_wait_as_a_pdf()
     {
         var review = batch.Manifest.Where(e => e.Status == DocumentStatus.Review).ToList();

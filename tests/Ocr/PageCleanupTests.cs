@@ -26,8 +26,34 @@ public sealed class PageCleanupTests(WorkerFixture fixture) : IClassFixture<Work
         outcome.Cleanup.RotationDegrees.Should().Be(expectedRotation);
         outcome.Cleanup.OrientationConfidence.Should().BeGreaterThan(new PageCleanupOptions().MinOrientationConfidence);
         outcome.Cleanup.IsBlank.Should().BeFalse();
+        outcome.Cleanup.RecognitionPasses.Should().BeInRange(2, 3, "the reading as scanned is doubtful, the turned one is kept");
         outcome.Result.Should().NotBeNull();
         TestPages.WordTexts(outcome.Result!).Should().Contain(["Hélène", "bénéficiaire", "Mérignac", "APA-2024-00123"]);
+        outcome.Result!.Words.Where(w => w.Text.Length >= 4).Should().OnlyContain(w => w.Right - w.Left > w.Bottom - w.Top,
+            "the kept reading is of the upright page: its words run across");
+    }
+
+    [Fact]
+    public void Turned_page_comes_out_upright_in_its_pdf_page()
+    {
+        using var letter = TestPages.Letter();
+        using var turned = letter.RotateQuarterTurns(1);
+        var pdf = Path.Combine(Path.GetTempPath(), $"cc-turned-{Guid.NewGuid():N}.pdf");
+        try
+        {
+            var outcome = _worker.Process(turned, pdf, CancellationToken.None);
+
+            outcome.Result!.PdfPath.Should().Be(pdf);
+            File.Exists(pdf + ".turn270").Should().BeFalse("only the kept reading's page is left");
+            File.Exists(pdf + ".turn90").Should().BeFalse();
+            var info = TestPages.Tool("pdfinfo", pdf);
+            info.Should().Contain("595", "an A4 portrait page (595 x 842 pt), not a landscape one");
+            info.Should().MatchRegex(@"Page size:\s+595[.\d]* x 84[12]");
+        }
+        finally
+        {
+            File.Delete(pdf);
+        }
     }
 
     [Fact]
@@ -39,6 +65,8 @@ public sealed class PageCleanupTests(WorkerFixture fixture) : IClassFixture<Work
 
         outcome.Cleanup.RotationDegrees.Should().Be(0);
         outcome.Cleanup.SkewDegrees.Should().Be(0);
+        outcome.Cleanup.RecognitionPasses.Should().Be(1);
+        outcome.Cleanup.OrientationConfidence.Should().Be(0, "a confident upright reading needs no orientation detection");
         TestPages.WordTexts(outcome.Result!).Should().Contain("Hélène");
     }
 

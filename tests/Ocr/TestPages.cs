@@ -52,6 +52,18 @@ internal static class TestPages
 
     public static double BaselineMm(int line) => FirstBaselineMm + LineSpacingMm * line;
 
+    /// <summary>Runs a command-line tool and returns its standard output; fails the test on a non-zero exit.</summary>
+    public static string Tool(string file, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args)
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        p.ExitCode.Should().Be(0, $"{file} failed: {error}");
+        return output;
+    }
+
     public static int MmToPixels(double mm, int dpi = 300) => (int)Math.Round(mm / 25.4 * dpi);
 
     /// <summary>A small card (A7) with two lines, one of them a unique case number.</summary>

@@ -83,18 +83,30 @@ public sealed partial class PopplerTools(TimeSpan? timeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dpi, 10);
         var p = page.ToString(CultureInfo.InvariantCulture);
-        var run = await ExternalTool.RunAsync("pdftoppm",
-            ["-r", dpi.ToString(CultureInfo.InvariantCulture), mode == PdfRenderMode.Mono ? "-mono" : "-gray", "-f", p, "-l", p, path],
-            Timeout, ct).ConfigureAwait(false);
-        if (!run.Succeeded || run.Output.Length == 0)
-            throw new SourceRejectedException(run.Succeeded
-                ? new SourceRejection(SourceRejectionCodes.PdfUnreadable, $"PDF illisible : la page {page} n'a rien produit au rendu.")
-                : Classify(run, "pdftoppm"), page);
+        // Rendered into a file and read by Leptonica: a 300 dpi page is 9 MB of grey, and reading it through stdout
+        // would put three to four times that on the managed large-object heap for every page.
+        var prefix = Path.Combine(Path.GetTempPath(), $"capturechain-page-{Guid.NewGuid():N}");
+        var file = prefix + (mode == PdfRenderMode.Mono ? ".pbm" : ".pgm");
         PageImage image;
-        try { image = PageImage.Decode(run.Output); }
-        catch (ImageDecodeException e)
+        try
         {
-            throw new SourceRejectedException(new SourceRejection(SourceRejectionCodes.PdfUnreadable, $"PDF illisible : rendu de la page {page} inexploitable ({e.Message})."), page);
+            var run = await ExternalTool.RunAsync("pdftoppm",
+                ["-r", dpi.ToString(CultureInfo.InvariantCulture), mode == PdfRenderMode.Mono ? "-mono" : "-gray", "-f", p, "-l", p,
+                 "-singlefile", path, prefix],
+                Timeout, ct).ConfigureAwait(false);
+            if (!run.Succeeded || !File.Exists(file) || new FileInfo(file).Length == 0)
+                throw new SourceRejectedException(run.Succeeded
+                    ? new SourceRejection(SourceRejectionCodes.PdfUnreadable, $"PDF illisible : la page {page} n'a rien produit au rendu.")
+                    : Classify(run, "pdftoppm"), page);
+            try { image = PageImage.Read(file); }
+            catch (ImageDecodeException e)
+            {
+                throw new SourceRejectedException(new SourceRejection(SourceRejectionCodes.PdfUnreadable, $"PDF illisible : rendu de la page {page} inexploitable ({e.Message})."), page);
+            }
+        }
+        finally
+        {
+            try { File.Delete(file); } catch (IOException) { } // a leftover in the temp folder is harmless
         }
         image.Dpi = dpi; // PNM carries no resolution
         return image;

@@ -62,6 +62,16 @@ public sealed class PageImage : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads a single-image file (PNG, JPEG, PNM, BMP, or the first page of a TIFF) straight into native memory: a page
+    /// never passes through a managed buffer (large managed buffers would land on the large-object heap, page after page).
+    /// </summary>
+    public static PageImage Read(string path)
+    {
+        Leptonica.EnsureInitialised();
+        return new PageImage(Leptonica.pixRead(Path.GetFullPath(path)), "read the image file");
+    }
+
     /// <summary>Decodes a single-image file (PNG, JPEG, PNM, BMP, or the first page of a TIFF).</summary>
     public static unsafe PageImage Decode(ReadOnlySpan<byte> data)
     {

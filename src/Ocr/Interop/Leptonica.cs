@@ -66,6 +66,7 @@ internal static partial class Leptonica
     // Capture intake: pnwarn counts libjpeg's corrupt-data warnings (libjpeg pads bad or missing data and carries on).
     [LibraryImport(Lib)] internal static unsafe partial IntPtr pixReadMemJpeg(byte* data, nuint size, int cmflag, int reduction, out int pnwarn, int hint);
 
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr pixRead(string filename);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int pixWrite(string fname, PixHandle pix, int format);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial int pixWriteTiff(string fname, PixHandle pix, int comptype, string modestr);
     [LibraryImport(Lib)] internal static partial int pixWriteMem(out IntPtr data, out nuint size, PixHandle pix, int format);

@@ -28,6 +28,12 @@ internal static partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int setpriority(int which, uint who, int prio);
 
+    internal const int M_MMAP_THRESHOLD = -3, M_ARENA_MAX = -8;
+
+    /// <summary>Tunes glibc's allocator (returns 1 on success).</summary>
+    [LibraryImport(Lib)]
+    internal static partial int mallopt(int param, int value);
+
     /// <summary>The native value of <paramref name="name"/>, or null.</summary>
     internal static string? GetEnvironment(string name) => Marshal.PtrToStringUTF8(getenv(name));
 }

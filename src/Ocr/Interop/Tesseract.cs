@@ -97,6 +97,25 @@ internal static partial class Tesseract
         // value (for example exported by ./capturechain) wins.
         if (string.IsNullOrEmpty(Libc.GetEnvironment("OMP_THREAD_LIMIT")))
             Libc.setenv("OMP_THREAD_LIMIT", "1", 0);
+        BoundNativeHeap();
+    }
+
+    /// <summary>
+    /// Page images (9 MB grey, 35 MB colour) are native allocations made and freed on several threads. glibc raises its
+    /// mmap threshold after the first large free, so later images come from per-thread heaps that fragment: resident
+    /// memory crept from about 700 MB to about 1 GB over 300 pages. A fixed threshold maps each image on its own and
+    /// gives it back when freed, and fewer arenas keep the small-object heaps together (measured: 450-550 MB steady).
+    /// An operator's MALLOC_* variables win.
+    /// </summary>
+    private static void BoundNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            if (string.IsNullOrEmpty(Libc.GetEnvironment("MALLOC_MMAP_THRESHOLD_"))) Libc.mallopt(Libc.M_MMAP_THRESHOLD, 128 * 1024);
+            if (string.IsNullOrEmpty(Libc.GetEnvironment("MALLOC_ARENA_MAX"))) Libc.mallopt(Libc.M_ARENA_MAX, Math.Max(2, Environment.ProcessorCount));
+        }
+        catch (EntryPointNotFoundException) { } // not glibc: its allocator has its own policy
     }
 
     /// <summary>Makes sure the static constructor (native environment) ran; call before any engine is created.</summary>
