@@ -7,7 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-small=50 large=1000 seed=8101 jobs=$(nproc) work="" keep=0
+small=50 large=1000 seed=8101 jobs=$(getconf _NPROCESSORS_ONLN) work="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) small=$2; shift 2 ;;

@@ -11,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-pages=60 seed=7001 jobs=$(nproc) work="" ocrmypdf=1 keep=0
+pages=60 seed=7001 jobs=$(getconf _NPROCESSORS_ONLN) work="" ocrmypdf=1 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) pages=$2; shift 2 ;;

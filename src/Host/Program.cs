@@ -22,13 +22,16 @@ public static class Program
             {
                 "demo" => await DemoCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
                 "process" => await ProcessCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
+                "serve" => await ServeCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
                 "scan" => await ScanCommand.RunAsync(CommandLine.Parse(rest, "duplex", "list"), cts.Token),
                 ScannerWorkerCommand.Verb => await ScannerWorkerCommand.RunAsync(rest, cts.Token),
-                "train" => await TrainCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
+                "train" => await TrainCommand.RunAsync(CommandLine.Parse(rest, "no-registry"), cts.Token),
+                "model" => await ModelCommand.RunAsync(CommandLine.Parse(rest), cts.Token),
                 "registry" when rest.FirstOrDefault() == "import" => await RegistryCommand.ImportAsync(CommandLine.Parse(rest.Skip(1)), cts.Token),
                 "sheets" => await SheetsCommand.RunAsync(CommandLine.Parse(rest, "separator"), cts.Token),
                 "corpus" => await CorpusCommand.RunAsync(CommandLine.Parse(rest, "samples"), cts.Token),
                 "evaluate" => await EvaluateCommand.RunAsync(CommandLine.Parse(rest, "details"), cts.Token),
+                "users" => await UsersCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown verb '{string.Join(' ', args.Take(2))}'"),
             };
         }

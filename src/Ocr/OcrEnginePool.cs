@@ -50,11 +50,14 @@ public sealed class OcrEnginePool : IDisposable
         return Lease();
     }
 
-    /// <summary>Rents a worker, processes one page on the calling thread and returns the worker.</summary>
+    /// <summary>Rents a worker, processes one page on a thread of its own and returns the worker.</summary>
     public async Task<OcrPageOutcome> ProcessAsync(PageImage page, string? pdfPath, CancellationToken ct)
     {
         using var lease = await RentAsync(ct).ConfigureAwait(false);
-        return lease.Worker.Process(page, pdfPath, ct);
+        // A page holds its thread for a second or more (cleanup, then waiting for the engine thread): on pool threads,
+        // as many pages as cores would block the whole pool and starve decoding and filing, leaving cores idle.
+        return await Task.Factory.StartNew(() => lease.Worker.Process(page, pdfPath, ct), ct,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
     }
 
     private OcrWorkerLease Lease()

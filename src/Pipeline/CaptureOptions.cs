@@ -22,6 +22,15 @@ public sealed record CaptureOptions(
     SourceDecoderOptions? Decoder = null,
     FilingPolicy? Policy = null)
 {
+    /// <summary>
+    /// Temporary files this old in the archive are a dead run's leftovers, removed at open. Zero (one process at a time,
+    /// as <c>process</c>) removes them all; a service sharing the archive with live peers keeps their files in flight.
+    /// </summary>
+    public TimeSpan StaleTemporaryFileAge { get; init; } = TimeSpan.Zero;
+
+    /// <summary>When documents are cut without separator sheets (by the model's separation part, when it has one).</summary>
+    public Stages.AutomaticSeparation Separation { get; init; } = Stages.AutomaticSeparation.WithoutSeparatorSheets;
+
     /// <summary>The store path in force.</summary>
     public string EffectiveStorePath => StorePath ?? Path.Combine(Archive, ".capturechain", "capture.db");
 

@@ -52,6 +52,9 @@ public sealed partial class CaptureRun : IAsyncDisposable
     private readonly SourceDecoder _decoder;
     private readonly TimeProvider _time;
 
+    /// <summary>How long a cancelled batch waits for its stages to stop (a page past its OCR deadline is abandoned anyway).</summary>
+    private static readonly TimeSpan StagesStopPatience = TimeSpan.FromSeconds(30);
+
     private CaptureRun(CaptureOptions options, SqliteCaptureStore store, CaseFolderArchive archive, FilingPlan plan,
         DocumentTypeModel model, BeneficiaryRegistry registry, TimeProvider time)
     {
@@ -98,7 +101,7 @@ public sealed partial class CaptureRun : IAsyncDisposable
         var store = await SqliteCaptureStore.OpenAsync(options.EffectiveStorePath, time, ct).ConfigureAwait(false);
         var archive = new CaseFolderArchive(options.Archive, time);
         await new FilingClerk(store, archive).ReconcileAsync(ct).ConfigureAwait(false);
-        archive.RemoveStaleTemporaryFiles(TimeSpan.Zero);
+        archive.RemoveStaleTemporaryFiles(options.StaleTemporaryFileAge);
         return new CaptureRun(options, store, archive, plan, model, registry.Registry, time);
     }
 
@@ -124,16 +127,19 @@ public sealed partial class CaptureRun : IAsyncDisposable
         Directory.CreateDirectory(work);
         var outcomes = new List<DocumentOutcome>();
         var status = BatchStatus.Failed;
+        StageChain<InboxFile>.Segment<DocumentOutcome>? tail = null;
         try
         {
             var ocr = new OcrStage(_engines, work);
             var workers = _options.EffectiveOcrWorkers;
             var chain = StageChain<InboxFile>.Start(capacity: 4, ct);
-            var tail = chain.Head
+            tail = chain.Head
                 .Then(new IntakeStage(_store), parallelism: 1, capacity: 2)
-                .Then(new DecodeStage(_decoder), parallelism: Math.Min(2, workers), capacity: workers + 1)
+                // Decoded pages are the big items (9 MB grey, 35 MB colour): few wait for OCR, so memory does not
+                // depend on the batch; one decoder per two OCR workers keeps them fed (poppler runs beside).
+                .Then(new DecodeStage(_decoder), parallelism: Math.Max(1, Math.Min(workers, (workers + 1) / 2 + 1)), capacity: Math.Max(1, workers / 2))
                 .Then(ocr, parallelism: workers, capacity: 64)
-                .Then(new SeparationStage(), parallelism: 1, capacity: 16)
+                .Then(new SeparationStage(_model, _options.Separation), parallelism: 1, capacity: 16)
                 .Then(new ClassifyStage(_model), parallelism: 1, capacity: 16)
                 .Then(new ExtractStage(), parallelism: 1, capacity: 16)
                 .Then(new MatchStage(_matcher), parallelism: 1, capacity: 16)
@@ -184,8 +190,17 @@ public sealed partial class CaptureRun : IAsyncDisposable
         finally
         {
             if (status != BatchStatus.Completed)
+            {
+                // Cancelled: return only once the stages have stopped (a filing under way completes durably), so that no
+                // work on these files goes on after the caller parks them or hands them to another process.
+                if (ct.IsCancellationRequested && tail is not null)
+                {
+                    try { await tail.Completion.WaitAsync(StagesStopPatience, CancellationToken.None).ConfigureAwait(false); }
+                    catch (Exception) { } // the batch ends interrupted whatever the stages ended with
+                }
                 await _store.FinishBatchAsync(batch, ct.IsCancellationRequested ? BatchStatus.Interrupted : BatchStatus.Failed, CancellationToken.None)
                     .ConfigureAwait(false);
+            }
             try { Directory.Delete(work, recursive: true); } catch (IOException) { } // leftovers are swept at the next start
         }
     }

@@ -328,3 +328,57 @@ public sealed class CorpusGeneratorTests(SharedCorpus corpus) : IClassFixture<Sh
         return (process.ExitCode, stdout.Result + (process.ExitCode == 0 ? "" : stderr.Result));
     }
 }
+
+/// <summary>Multi-document files without any sheet, for automatic separation.</summary>
+public sealed class UnseparatedCorpusTests
+{
+    [Fact]
+    public void Unseparated_files_hold_several_documents_of_one_person_and_no_sheet()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "cc-corpus-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = CorpusGenerator.Generate(new CorpusOptions(dir, Seed: 5, DocumentCount: 9, EnvelopeShare: 0, DuplexShare: 0,
+                IncludeBornDigitalPdf: false, ScanNoise: false, UnseparatedShare: 1));
+
+            // Every file is a stack of 2-4 documents, but the last document may be left alone in its own file.
+            var files = result.Documents.GroupBy(d => d.Source).Where(f => f.Key.StartsWith("stack_", StringComparison.Ordinal)).ToList();
+            files.Should().OnlyContain(f => f.Count() >= 2 && f.Count() <= 4);
+            files.Sum(f => f.Count()).Should().BeGreaterThanOrEqualTo(8);
+            result.SheetPages.Should().BeEmpty();
+            foreach (var file in files)
+            {
+                file.Select(d => d.SubjectName).Distinct().Should().ContainSingle();
+                file.Select(d => d.DocumentType).Should().OnlyHaveUniqueItems();
+                file.Should().OnlyContain(d => d.CoverCase == null);
+                // The documents follow each other page after page.
+                var ordered = file.OrderBy(d => d.FirstPage).ToList();
+                ordered[0].FirstPage.Should().Be(1);
+                for (var i = 1; i < ordered.Count; i++) ordered[i].FirstPage.Should().Be(ordered[i - 1].LastPage + 1);
+            }
+            // The default draws nothing more: the same seed without the option gives no stack.
+            var plain = CorpusGenerator.Generate(new CorpusOptions(dir + "-plain", Seed: 5, DocumentCount: 3, ScanNoise: false));
+            plain.Documents.Should().NotContain(d => d.Source.StartsWith("stack_", StringComparison.Ordinal));
+            Directory.Delete(dir + "-plain", true);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
+
+/// <summary>Why the generator drops canvases in cairo error: cairo errors are sticky and silently stop all drawing.</summary>
+public sealed class CanvasErrorTests
+{
+    [Fact]
+    public void A_canvas_in_cairo_error_says_so_and_ignores_drawing_and_clearing()
+    {
+        using var canvas = CaptureChain.Capture.Rendering.PageCanvas.Raster(36);
+        canvas.Error.Should().BeNull();
+        canvas.FillRect(0, 0, 50, 50);
+
+        canvas.Text(10, 10, "x", double.NaN); // an invalid font matrix: cairo's error is set for good
+        canvas.Clear();
+
+        canvas.Error.Should().NotBeNull();
+        canvas.ToGray8().Pixels[0].Should().Be(0, "the black square drawn before the error is still there: Clear did nothing");
+    }
+}

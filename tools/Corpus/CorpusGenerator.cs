@@ -15,7 +15,9 @@ namespace CaptureChain.Corpus;
 /// What to generate. <see cref="DocumentCount"/> counts expected output documents (envelopes hold several).
 /// <see cref="EnvelopeShare"/> and <see cref="DuplexShare"/> are shares of input files; the registry and homonym
 /// shares are shares of documents' subjects. <see cref="ShuffleRegistryColumns"/> writes the registry columns in a
-/// seed-dependent order (the spec allows any order); the default keeps the spec's order.
+/// seed-dependent order (the spec allows any order); the default keeps the spec's order. <see cref="UnseparatedShare"/>
+/// is the share of input files that hold 2–4 documents of one person scanned in a row without any sheet (automatic
+/// separation must find the cuts); 0, the default, draws nothing so that existing seeds give the same corpus.
 /// </summary>
 public sealed record CorpusOptions(
     string OutputDirectory,
@@ -31,7 +33,8 @@ public sealed record CorpusOptions(
     IReadOnlyList<string>? DocumentTypes = null,
     bool ScanNoise = true,
     int MaxDegreeOfParallelism = 0,
-    bool ShuffleRegistryColumns = false);
+    bool ShuffleRegistryColumns = false,
+    double UnseparatedShare = 0);
 
 /// <summary>Where the corpus went and what is in it.</summary>
 public sealed record CorpusResult(
@@ -57,7 +60,7 @@ public static class CorpusGenerator
     private sealed record DocPlan(DocumentSpec Spec, ComposedDocument Composed, int[] QuarterTurns);
 
     private sealed record FilePlan(int Index, string Name, FileFormat Format, ImageFileFormat TiffCompression, ScanProfile Profile,
-        Person Subject, bool Envelope, bool Duplex, IReadOnlyList<DocPlan> Documents, int Seed);
+        Person Subject, bool Envelope, bool Duplex, IReadOnlyList<DocPlan> Documents, int Seed, bool Unseparated = false);
 
     /// <summary>Writes <c>inbox/*</c>, <c>registry.csv</c> and <c>truth.jsonl</c> under <see cref="CorpusOptions.OutputDirectory"/>.</summary>
     public static CorpusResult Generate(CorpusOptions options, CancellationToken ct = default)
@@ -112,17 +115,21 @@ public static class CorpusGenerator
     }
 
     /// <summary>
-    /// Writes single-page training samples <c>&lt;directory&gt;/&lt;document_type&gt;/&lt;n&gt;.png|.jpg</c>: the first page of
-    /// documents in every layout variant with scan noise (bitonal as PNG, grey and colour as JPEG), for <c>train</c>.
+    /// Writes training samples <c>&lt;directory&gt;/&lt;document_type&gt;/&lt;n&gt;.png|.jpg|.tif</c>, one document per file, in every
+    /// layout variant with scan noise, for <c>train</c>. By default each sample is the whole document, as the
+    /// classifier sees it in production (a one-page document as PNG when bitonal or JPEG otherwise, a longer one as a
+    /// multi-page TIFF); <paramref name="firstPagesOnly"/> writes only first pages (the format of earlier versions).
     /// </summary>
-    public static IReadOnlyDictionary<string, int> GenerateTrainingSamples(string directory, int perType, int seed, CancellationToken ct = default)
+    public static IReadOnlyDictionary<string, int> GenerateTrainingSamples(string directory, int perType, int seed, CancellationToken ct = default,
+        bool firstPagesOnly = false, IReadOnlyList<string>? documentTypes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(perType, 1);
+        var types = documentTypes ?? DocumentTypes.All;
         var rng = new Random(seed);
         var population = new PopulationGenerator(rng.Next()).Generate(Math.Max(30, perType * 4), 0.1, 10);
         var people = population.Registry.Concat(population.Outsiders).ToList();
         var jobs = new List<(string Type, int N, DocumentSpec Spec)>();
-        foreach (var type in DocumentTypes.All)
+        foreach (var type in types)
         {
             Directory.CreateDirectory(Path.Combine(directory, type));
             for (var n = 0; n < perType; n++)
@@ -141,11 +148,30 @@ public static class CorpusGenerator
         {
             var (job, draft) = item;
             var profile = job.Spec.Scan!;
-            var grey = DocumentRenderer.DrawGrey(draft, 0, profile.Dpi, pool, out var w, out var h);
-            using var page = ScanNoise.FromCleanGrey(grey, w, h, profile.Dpi, profile, DocumentRenderer.PageRandom(job.Spec.Seed, 0, "scan"));
-            var path = Path.Combine(directory, job.Type, $"{job.N:0000}");
-            if (page.Depth == 1) page.Save(path + ".png", ImageFileFormat.Png);
-            else File.WriteAllBytes(path + ".jpg", page.EncodeJpeg(85));
+            var pageCount = firstPagesOnly ? 1 : draft.Pages.Count;
+            var pages = new List<PageImage>(pageCount);
+            try
+            {
+                for (var i = 0; i < pageCount; i++)
+                {
+                    var grey = DocumentRenderer.DrawGrey(draft, i, profile.Dpi, pool, out var w, out var h);
+                    pages.Add(ScanNoise.FromCleanGrey(grey, w, h, profile.Dpi, profile, DocumentRenderer.PageRandom(job.Spec.Seed, i, "scan")));
+                }
+                var path = Path.Combine(directory, job.Type, $"{job.N:0000}");
+                if (pages.Count > 1)
+                    PageImage.SaveMultipageTiff(path + ".tif", pages, profile.Mode switch
+                    {
+                        ScanColourMode.Bitonal => ImageFileFormat.TiffG4,
+                        ScanColourMode.Colour => ImageFileFormat.TiffJpeg,
+                        _ => ImageFileFormat.TiffLzw,
+                    });
+                else if (pages[0].Depth == 1) pages[0].Save(path + ".png", ImageFileFormat.Png);
+                else File.WriteAllBytes(path + ".jpg", pages[0].EncodeJpeg(85));
+            }
+            finally
+            {
+                foreach (var page in pages) page.Dispose();
+            }
             counts.AddOrUpdate(job.Type, 1, (_, c) => c + 1);
         });
         return counts;
@@ -164,8 +190,23 @@ public static class CorpusGenerator
             index++;
             var remaining = options.DocumentCount - planned;
             var envelope = remaining >= 2 && rng.NextDouble() < options.EnvelopeShare;
+            // Drawn only when asked for, so that corpora of existing seeds stay byte-identical.
+            var unseparated = !envelope && remaining >= 2 && options.UnseparatedShare > 0 && rng.NextDouble() < options.UnseparatedShare;
             var profile = options.ScanNoise ? ScanProfile.Random(rng) : ScanProfile.Clean with { Dpi = rng.Next(100) < 85 ? 300 : 200 };
             var fileSeed = rng.Next();
+            if (unseparated)
+            {
+                // Several documents of one person fed in one go, no sheet between them: a TIFF or a scanned PDF.
+                var subject = PickSubject(options, population, homonyms, rng);
+                var count = Math.Min(remaining, rng.Next(2, 5));
+                var docs = types.OrderBy(_ => rng.Next()).Take(count)
+                    .Select(t => PlanDocument(t, subject, profile, rng, options, allowRotation: true)).ToList();
+                var pdf = rng.Next(100) < 40;
+                plans.Add(new FilePlan(index, $"stack_{index:00000}.{(pdf ? "pdf" : "tif")}", pdf ? FileFormat.ScannedPdf : FileFormat.Tiff,
+                    TiffCompressionFor(profile, rng), profile, subject, Envelope: false, Duplex: false, docs, fileSeed, Unseparated: true));
+                planned += docs.Count;
+                continue;
+            }
             if (envelope)
             {
                 var subject = rng.NextDouble() < options.HomonymShare && homonyms.Count > 0
@@ -323,6 +364,7 @@ public static class CorpusGenerator
         try
         {
             SheetPainter.Paint(canvas, sheet);
+            if (canvas.Error is { } error) throw new InvalidOperationException($"cairo failed drawing a batch sheet: {error}");
             var (grey, w, h) = canvas.ToGray8();
             // Sheets are printed on clean paper and fed like the rest: same scanner, no extra dust.
             return ScanNoise.FromCleanGrey(grey, w, h, profile.Dpi, profile with { Speckles = Math.Min(profile.Speckles, 100) }, rng);

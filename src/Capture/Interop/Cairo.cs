@@ -35,6 +35,8 @@ internal static partial class Cairo
     [LibraryImport(Lib)] internal static partial int cairo_image_surface_get_height(CairoSurfaceHandle surface);
     [LibraryImport(Lib)] internal static partial int cairo_image_surface_get_stride(CairoSurfaceHandle surface);
     [LibraryImport(Lib)] internal static partial int cairo_surface_status(CairoSurfaceHandle surface);
+    [LibraryImport(Lib)] internal static partial int cairo_status(CairoContextHandle cr);
+    [LibraryImport(Lib)] internal static partial nint cairo_status_to_string(int status);
     [LibraryImport(Lib)] internal static partial void cairo_surface_flush(CairoSurfaceHandle surface);
     [LibraryImport(Lib)] internal static partial void cairo_surface_finish(CairoSurfaceHandle surface);
     [LibraryImport(Lib)] internal static partial void cairo_surface_destroy(IntPtr surface);

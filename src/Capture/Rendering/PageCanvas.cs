@@ -28,6 +28,20 @@ public sealed class PageCanvas : IDisposable
         Clear();
     }
 
+    /// <summary>
+    /// Null while drawing works; otherwise cairo's error. A cairo error is sticky: every later call on the canvas,
+    /// <see cref="Clear"/> included, does nothing, so a canvas in error must not be reused.
+    /// </summary>
+    public string? Error
+    {
+        get
+        {
+            var status = Cairo.cairo_status(_cr);
+            if (status == 0) status = Cairo.cairo_surface_status(_surface);
+            return status == 0 ? null : System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Cairo.cairo_status_to_string(status)) ?? $"cairo status {status}";
+        }
+    }
+
     /// <summary>Raster resolution (0 for a PDF canvas).</summary>
     public int Dpi { get; }
 

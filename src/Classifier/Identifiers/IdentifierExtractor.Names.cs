@@ -6,8 +6,10 @@ namespace CaptureChain.Classifier.Identifiers;
 
 public static partial class IdentifierExtractor
 {
-    // On folded text. "Nom", "Nom de naissance", "Nom d'usage", "Nom du demandeur", "Prénom(s)", "Nom et prénom(s)".
-    [GeneratedRegex(@"(?<![a-z])(?:(?<full>nom\s+et\s+prenoms?|nom\s*[,/]\s*prenoms?|nom\s+prenoms?|nom\s+-\s+prenoms?)|(?<first>prenoms?)|(?<last>nom))(?:\s*\(\s*s\s*\))?(?:\s+usuels?)?(?:\s+(?<qualifier>de\s+naissance|d'usage|de\s+famille|de\s+jeune\s+fille|d'epouse|marital|patronymique|(?:du|de\s+la|de\s+l'|de|des)\s*[a-z]+))?(?![a-z])(?:\s*\(\s*s\s*\))?(?<colon>[ \t]*[:.])?")]
+    // On folded text. "Nom", "Nom de naissance", "Nom d'usage", "Nom du demandeur", "Prénom(s)", "Nom et prénom(s)", and the
+    // bilingual labels of identity documents ("NOM / Surname", "Prénoms / Given names", as OCR reads them: "NOM /Sumame",
+    // "prénoms 7 Given names"). A particle of a qualifier is a word of its own: "Nom DUPRAT" is no "nom du prat".
+    [GeneratedRegex(@"(?<![a-z])(?:(?<full>nom\s+et\s+prenoms?|nom\s*[,/]\s*prenoms?|nom\s+prenoms?|nom\s+-\s+prenoms?)|(?<first>prenoms?)|(?<last>nom))(?:\s*\(\s*s\s*\))?(?:\s+usuels?)?(?:\s+(?<qualifier>de\s+naissance|d'usage|de\s+famille|de\s+jeune\s+fille|d'epouse|marital|patronymique|(?:(?:du|de\s+la|de|des)\s+|de\s+l'\s*)[a-z]+))?(?![a-z])(?:\s*\(\s*s\s*\))?(?<gloss>[ \t]*[/7|][ \t]*(?:s[a-z]{4,7}|given\s*[a-z]{3,6}|first\s*names?|names?)(?![a-z]))?(?<colon>[ \t]*[:.])?")]
     private static partial Regex NameFieldLabel();
 
     [GeneratedRegex(@"(?<![\p{L}\p{N}])(?:(?i:monsieur|madame|mademoiselle)|M\.|Mr\.?|Mme\.?|MME\.?|Mlle\.?|MLLE\.?|M(?=[ \t]+\p{Lu}{2}))(?=[ \t])")]
@@ -68,6 +70,9 @@ public static partial class IdentifierExtractor
         "JANVIER", "FEVRIER", "MARS", "AVRIL", "MAI", "JUIN", "JUILLET", "AOUT", "SEPTEMBRE", "OCTOBRE", "NOVEMBRE",
         "DECEMBRE", "LUNDI", "MARDI", "MERCREDI", "JEUDI", "VENDREDI", "SAMEDI", "DIMANCHE", "OBJET", "COPIE", "PJ",
         "MERCI", "BONJOUR", "CORDIALEMENT", "SALUTATIONS", "VEUILLEZ", "AGREER", "RECU", "ENVOYE", "RETOUR", "URGENT",
+        // The English half of identity documents' bilingual labels.
+        "SURNAME", "GIVEN", "NAME", "NAMES", "SEX", "BIRTH", "PLACE", "NATIONALITY", "IDENTITY", "CARD", "PASSPORT", "OF",
+        "FRA", "FRANCE",
     };
 
     private enum TokenShape { Upper, Capitalised, Particle, Other }
@@ -100,8 +105,9 @@ public static partial class IdentifierExtractor
         var fields = new List<NameField>();
         foreach (Match m in NameFieldLabel().Matches(folded))
         {
-            // "au nom de Madame X" is prose, not a field: a field label ends with a colon or starts its line.
-            if (!m.Groups["colon"].Success && !StartsLine(folded, m.Index)) continue;
+            // "au nom de Madame X" is prose, not a field: a field label ends with a colon, starts its line, or carries
+            // the English gloss of identity documents (OCR may leave specks before it).
+            if (!m.Groups["colon"].Success && !m.Groups["gloss"].Success && !StartsLine(folded, m.Index)) continue;
             var kind = m.Groups["full"].Success ? "full" : m.Groups["first"].Success ? "first" : "last";
             var value = ReadNameTokens(text, m.Index + m.Length, maxTokens: 5);
             if (value.Count == 0 || value.All(t => t.Shape == TokenShape.Particle)) continue;
@@ -133,6 +139,10 @@ public static partial class IdentifierExtractor
                 continue;
             }
             var firstName = JoinTokens(first.Value.TakeWhile(t => t.Shape != TokenShape.Other).ToList());
+            // One or two letters that are not an initial ("Se" out of "Prénom(s) Se - | Solange") are OCR noise, not a
+            // first name: reading them as one would contradict the right person.
+            if (firstName.Length == 2 || (firstName.Length == 1 && !(first.Value[0].End < text.Length && text[first.Value[0].End] == '.')))
+                firstName = "";
             var start = Math.Min(field.Value[0].Start, first.Value[0].Start);
             var end = Math.Max(field.Value[^1].End, first.Value[^1].End);
             found.Add(new FoundName(new PersonName(lastName, firstName.Length == 0 ? null : firstName), new TextSpan(start, end - start), source, OrderKnown: true));
@@ -225,7 +235,8 @@ public static partial class IdentifierExtractor
     {
         var tokens = new List<NameToken>();
         var i = start;
-        while (i < text.Length && text[i] is ' ' or '\t' or ':' or '\u00A0' or '.') i++;
+        // Table borders and underlines come out of OCR as '|' and '_' between a label and its value.
+        while (i < text.Length && text[i] is ' ' or '\t' or ':' or '\u00A0' or '.' or '|' or '_') i++;
         while (tokens.Count < maxTokens && i < text.Length)
         {
             var tokenStart = i;

@@ -4,14 +4,21 @@ namespace CaptureChain.Classifier.Identifiers;
 
 public static partial class IdentifierExtractor
 {
-    // On folded text: "né le", "née le", "né(e) le", "date de naissance", "date de naiss.".
-    [GeneratedRegex(@"(?<![a-z])(?:nee?\s*(?:\(\s*e\s*\)\s*)?le|date\s+(?:de\s+)?naiss(?:ance|\.)?)(?![a-z])[\s:.,]*")]
+    // On folded text: "né le", "née le", "né(e) le", "date de naissance", "date de naiss.", and the bilingual label of
+    // identity documents ("Date de naiss. / Date of birth", with OCR slips in the English half).
+    [GeneratedRegex(@"(?<![a-z])(?:nee?\s*(?:\(\s*e\s*\)\s*)?le|date\s+(?:de\s+)?naiss(?:ance|\.)?)(?![a-z])[\s:.,]*(?:/\s*date\s+[a-z]{1,3}\s+b[a-z]{2,5}[\s:.,]*)?")]
     private static partial Regex BirthDateLabel();
+
+    // "17 04 1950" as identity cards print it, or with OCR's commas ("10,11 1947", "01,05,1955"): looser separators,
+    // accepted only right after a birth label.
+    [GeneratedRegex(@"\G(?<d>[0-9]{2})[ ]?[ ,][ ]?(?<m>[0-9]{2})[ ]?[ ,][ ]?(?<y>[0-9]{4})(?![0-9])")]
+    private static partial Regex SpacedDate();
 
     [GeneratedRegex(@"\G(?<d>[0-9oil]{1,2})[ ]?[/.\-][ ]?(?<m>[0-9oil]{1,2})[ ]?[/.\-][ ]?(?<y>[0-9oil]{4}|[0-9]{2})(?![0-9])")]
     private static partial Regex NumericDate();
 
-    [GeneratedRegex(@"\G(?<d>[0-9]{1,2}|1er|ler|1 er)\s+(?<m>janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\s+(?<y>[0-9]{4})(?![0-9])")]
+    // OCR may stutter or add a stray mark after the day ("5 5 août 1938", "5: août 1938").
+    [GeneratedRegex(@"\G(?<d>[0-9]{1,2}|1er|ler|1 er)[.:,]?\s+(?:\k<d>[.:,]?\s+)?(?<m>janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\s+(?<y>[0-9]{4})(?![0-9])")]
     private static partial Regex LongDate();
 
     private static readonly string[] MonthNames =
@@ -27,7 +34,7 @@ public static partial class IdentifierExtractor
             var at = label.Index + label.Length;
             DateOnly? date = null;
             Match m;
-            if ((m = NumericDate().Match(folded, at)).Success)
+            if ((m = NumericDate().Match(folded, at)).Success || (m = SpacedDate().Match(folded, at)).Success)
             {
                 var year = Digits(m.Groups["y"].Value);
                 if (year.Length == 2) year = (int.Parse(year) <= today.Year % 100 ? "20" : "19") + year;

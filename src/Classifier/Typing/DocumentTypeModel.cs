@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using CaptureChain.Classifier.Separation;
 
 namespace CaptureChain.Classifier.Typing;
 
@@ -17,7 +18,8 @@ public sealed record DocumentTypeModelMetadata(
     IReadOnlyDictionary<string, float> Thresholds,
     float MinimumVocabularyCoverage,
     int TrainingSampleCount,
-    TrainingReport Report);
+    TrainingReport Report,
+    TypeCalibration? Calibration = null);
 
 /// <summary>
 /// A trained document-type model: ML.NET pipeline plus taxonomy, per-type thresholds and training metrics, saved as
@@ -34,6 +36,9 @@ public sealed class DocumentTypeModel : IDisposable
 
     /// <summary>Name of the training-vocabulary filter entry inside the model zip.</summary>
     public const string VocabularyEntryName = "capturechain/vocabulary.bin";
+
+    /// <summary>Name of the page-boundary (automatic separation) model entry inside the model zip, when trained.</summary>
+    public const string SeparationEntryName = "capturechain/separation.zip";
 
     /// <summary>Threshold of a type that is never accepted automatically (its confidence can reach at most 1).</summary>
     public const float NeverAccepted = 1.01f;
@@ -52,13 +57,37 @@ public sealed class DocumentTypeModel : IDisposable
     private readonly ConcurrentBag<PredictionEngine<TypeInput, TypeScores>> _engines = [];
     private bool _disposed;
 
-    internal DocumentTypeModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, TrainingVocabulary vocabulary, DocumentTypeModelMetadata metadata)
+    internal DocumentTypeModel(MLContext ml, ITransformer transformer, DataViewSchema inputSchema, TrainingVocabulary vocabulary,
+        DocumentTypeModelMetadata metadata, PageBoundaryModel? separation = null)
     {
         _ml = ml;
         _transformer = transformer;
         _inputSchema = inputSchema;
         _vocabulary = vocabulary;
         Metadata = metadata;
+        Separation = separation;
+        _calibration = metadata.Calibration ?? TypeCalibration.Identity;
+    }
+
+    private readonly TypeCalibration _calibration;
+
+    /// <summary>
+    /// The automatic-separation model trained with this one (first page versus continuation), or null when the
+    /// training samples held no multi-page documents: files are then cut at separator sheets only.
+    /// </summary>
+    public PageBoundaryModel? Separation { get; }
+
+    /// <summary>
+    /// Where the pages of one file without separator sheets start new documents, or null without a separation model.
+    /// </summary>
+    public IReadOnlyList<PageBoundary>? DecideBoundaries(IReadOnlyList<string> pageTexts) =>
+        Separation?.Decide(pageTexts, RawProbabilities);
+
+    /// <summary>The model's uncalibrated probabilities for a text, in <see cref="Taxonomy"/> order (features of the separation model).</summary>
+    public float[] RawProbabilities(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Scores(DocumentTextNormaliser.Normalise(text));
     }
 
     /// <summary>Version, creation date, taxonomy, thresholds and training report.</summary>
@@ -76,14 +105,14 @@ public sealed class DocumentTypeModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         var normalised = DocumentTextNormaliser.Normalise(text);
-        return FromScores(Scores(normalised), _vocabulary.Coverage(normalised));
+        return FromScores(_calibration.Apply(Scores(normalised)), _vocabulary.Coverage(normalised));
     }
 
     /// <summary>The probability of every type of the taxonomy for an OCR text (they sum to 1), most probable first.</summary>
     public IReadOnlyList<TypeProbability> Probabilities(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var scores = Scores(DocumentTextNormaliser.Normalise(text));
+        var scores = _calibration.Apply(Scores(DocumentTextNormaliser.Normalise(text)));
         return Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i])
             .Select(i => new TypeProbability(Taxonomy[i], scores[i])).ToList();
     }
@@ -154,6 +183,9 @@ public sealed class DocumentTypeModel : IDisposable
                 JsonSerializer.Serialize(writer, Metadata, Json);
             using (var writer = zip.CreateEntry(VocabularyEntryName, CompressionLevel.Optimal).Open())
                 writer.Write(_vocabulary.ToBytes());
+            if (Separation is not null)
+                using (var writer = zip.CreateEntry(SeparationEntryName, CompressionLevel.Optimal).Open())
+                    writer.Write(Separation.ToBytes());
         }
         return buffer.ToArray();
     }
@@ -164,6 +196,7 @@ public sealed class DocumentTypeModel : IDisposable
         var bytes = File.ReadAllBytes(path);
         DocumentTypeModelMetadata metadata;
         TrainingVocabulary vocabulary;
+        byte[]? separation = null;
         try
         {
             using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
@@ -178,6 +211,13 @@ public sealed class DocumentTypeModel : IDisposable
             using var vocabularyBytes = new MemoryStream();
             vocabularyStream.CopyTo(vocabularyBytes);
             vocabulary = TrainingVocabulary.FromBytes(vocabularyBytes.ToArray());
+            if (zip.GetEntry(SeparationEntryName) is { } separationEntry)
+            {
+                using var separationStream = separationEntry.Open();
+                using var separationBytes = new MemoryStream();
+                separationStream.CopyTo(separationBytes);
+                separation = separationBytes.ToArray();
+            }
         }
         catch (JsonException e)
         {
@@ -190,7 +230,10 @@ public sealed class DocumentTypeModel : IDisposable
                 $"'{Path.GetFileName(path)}' was trained with text normaliser {metadata.NormaliserVersion}, this version uses {DocumentTextNormaliser.Version}: retrain the model.");
         var ml = new MLContext(seed: 0);
         var transformer = ml.Model.Load(new MemoryStream(bytes), out var inputSchema);
-        return new DocumentTypeModel(ml, transformer, inputSchema, vocabulary, metadata);
+        var boundaries = separation is not null && metadata.Report.Separation is { } separationReport
+            ? PageBoundaryModel.FromBytes(separation, separationReport)
+            : null;
+        return new DocumentTypeModel(ml, transformer, inputSchema, vocabulary, metadata, boundaries);
     }
 
     /// <summary>Releases the pooled prediction engines.</summary>
@@ -199,6 +242,7 @@ public sealed class DocumentTypeModel : IDisposable
         if (_disposed) return;
         _disposed = true;
         while (_engines.TryTake(out var engine)) engine.Dispose();
+        Separation?.Dispose();
     }
 
     internal sealed class TypeInput
@@ -206,6 +250,8 @@ public sealed class DocumentTypeModel : IDisposable
         public string Text { get; set; } = "";
 
         public string DocumentType { get; set; } = "";
+
+        public float Weight { get; set; } = 1;
     }
 
     internal sealed class TypeScores

@@ -5,14 +5,18 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Text;
+using CaptureChain.Classifier.Separation;
 
 namespace CaptureChain.Classifier.Typing;
 
 /// <summary>
-/// Trains the document-type model on labelled OCR texts. A stratified share of each type is held out (fixed seed);
-/// the model is trained on the rest, measured on the held-out texts (accuracy, per-type precision and recall,
-/// confusion matrix), and each type gets the lowest confidence threshold at which held-out precision reaches the
-/// target, or a strict default when the type has too few held-out texts to measure one.
+/// Trains the document-type model on labelled OCR texts (whole documents, pages separated by form feeds, as the
+/// pipeline classifies them). A stratified share of each type is held out (fixed seed) and used for nothing but
+/// measuring. On the rest, k-fold cross-fitting gives an out-of-fold prediction for every training document: the
+/// calibration (temperature) and each type's threshold — the lowest confidence at which out-of-fold precision
+/// reaches the target — are chosen on those. The final model is trained on all training documents and measured on
+/// the held-out ones (accuracy, per-type precision and recall, confusion matrix, precision at the thresholds,
+/// reliability table). When the samples hold multi-page documents, the automatic-separation model is trained too.
 /// </summary>
 public static class DocumentTypeTrainer
 {
@@ -23,36 +27,59 @@ public static class DocumentTypeTrainer
         options ??= new TrainingOptions();
         Validate(samples, options);
         var clock = Stopwatch.StartNew();
+        var ct = cancellationToken;
 
         var (training, validation) = StratifiedSplit(samples, options);
-        cancellationToken.ThrowIfCancellationRequested();
+        var taxonomy = samples.Select(s => s.DocumentType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var actualTraining = training.Select(t => taxonomy.IndexOf(t.DocumentType)).ToList();
+        ct.ThrowIfCancellationRequested();
 
-        var ml = new MLContext(options.Seed);
-        var trainingInputs = training.Select(ToInput).ToList();
-        var trainingData = ml.Data.LoadFromEnumerable(trainingInputs);
+        // Out-of-fold predictions of every training document (and of each of its pages, for the separation model).
+        var folds = options.CrossValidationFolds >= 2 && training.Count >= 2 * options.CrossValidationFolds ? options.CrossValidationFolds : 0;
+        var oofScores = new float[training.Count][];
+        var oofPageScores = new List<float[]>[training.Count];
+        if (folds > 0)
+        {
+            var fold = FoldOf(training, folds);
+            for (var f = 0; f < folds; f++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var fit = Enumerable.Range(0, training.Count).Where(i => fold[i] != f).Select(i => training[i]).ToList();
+                var score = Enumerable.Range(0, training.Count).Where(i => fold[i] == f).ToList();
+                var (foldMl, foldTransformer, _) = Fit(fit, taxonomy, options);
+                var scored = ScoreTexts(foldMl, foldTransformer, score.Select(i => training[i].Text).ToList(), taxonomy);
+                for (var k = 0; k < score.Count; k++) oofScores[score[k]] = scored[k];
+                if (options.TrainSeparation)
+                {
+                    var pages = score.SelectMany(i => training[i].Pages.Select(p => (Doc: i, Text: p))).ToList();
+                    var pageScores = ScoreTexts(foldMl, foldTransformer, pages.Select(p => p.Text).ToList(), taxonomy);
+                    for (var k = 0; k < pages.Count; k++) (oofPageScores[pages[k].Doc] ??= []).Add(pageScores[k]);
+                }
+            }
+        }
+        ct.ThrowIfCancellationRequested();
+
+        var (ml, transformer, trainingSchema) = Fit(training, taxonomy, options);
+        var trainingInputs = training.Select(t => ToInput(t, options)).ToList();
         // Words common to at least 1 % of the training documents (and 3 of them): the corpus vocabulary, not anyone's name.
         var vocabulary = TrainingVocabulary.Build(trainingInputs.Select(i => i.Text),
             Math.Max(3, (int)Math.Ceiling(trainingInputs.Count * 0.01)));
-        var pipeline = Pipeline(ml, options);
-        var transformer = pipeline.Fit(trainingData);
-        cancellationToken.ThrowIfCancellationRequested();
+        ct.ThrowIfCancellationRequested();
 
-        // Slot i of the score vector is key i+1 of the label column: that is the taxonomy order.
-        var labelColumn = transformer.GetOutputSchema(trainingData.Schema)["Label"];
-        var keyValues = default(VBuffer<ReadOnlyMemory<char>>);
-        labelColumn.GetKeyValues(ref keyValues);
-        var taxonomy = keyValues.DenseValues().Select(v => v.ToString()).ToList();
-
-        var validationInputs = validation.Select(ToInput).ToList();
-        var validationScores = validation.Count == 0
-            ? []
-            : transformer.Transform(ml.Data.LoadFromEnumerable(validationInputs)).GetColumn<float[]>("Score").ToList();
-        var coverage = validationInputs.Select(i => vocabulary.Coverage(i.Text)).ToList();
-        cancellationToken.ThrowIfCancellationRequested();
-
+        var heldOutRaw = ScoreTexts(ml, transformer, validation.Select(v => v.Text).ToList(), taxonomy);
         var actual = validation.Select(v => taxonomy.IndexOf(v.DocumentType)).ToList();
-        var predicted = validationScores.Select(ArgMax).ToList();
-        var confidence = validationScores.Select((s, i) => s[predicted[i]]).ToList();
+        var coverage = validation.Select(v => vocabulary.Coverage(DocumentTextNormaliser.Normalise(v.Text))).ToList();
+
+        // Without cross-fitting (very few samples) calibration and thresholds can only come from the held-out documents.
+        IReadOnlyList<float[]> choiceScores = folds > 0 ? oofScores : heldOutRaw;
+        IReadOnlyList<int> choiceActual = folds > 0 ? actualTraining : actual;
+        var calibration = options.Calibrate ? TypeCalibration.Fit(choiceScores, choiceActual) : TypeCalibration.Identity;
+        var choiceCalibrated = choiceScores.Select(calibration.Apply).ToList();
+        var choicePredicted = choiceCalibrated.Select(ArgMax).ToList();
+
+        var heldOut = heldOutRaw.Select(calibration.Apply).ToList();
+        var predicted = heldOut.Select(ArgMax).ToList();
+        var confidence = heldOut.Select((s, i) => s[predicted[i]]).ToList();
 
         var warnings = new List<string>();
         var perType = new List<TypeMetrics>();
@@ -67,21 +94,28 @@ public static class DocumentTypeTrainer
             var precision = predictedAs.Count == 0 ? 0 : (double)truePositives / predictedAs.Count;
             var recall = validCount == 0 ? 0 : (double)truePositives / validCount;
 
-            var (threshold, source) = ChooseThreshold(predictedAs.Select(i => (confidence[i], actual[i] == t)).ToList(), validCount, options);
+            var choiceOfType = Enumerable.Range(0, choicePredicted.Count).Where(i => choicePredicted[i] == t)
+                .Select(i => (choiceCalibrated[i][t], choiceActual[i] == t)).ToList();
+            var typeDocuments = choiceActual.Count(a => a == t);
+            var (threshold, source) = ChooseThreshold(choiceOfType, typeDocuments, options);
             thresholds[type] = threshold;
+            var choiceAccepted = choiceOfType.Where(c => c.Item1 >= threshold).ToList();
+            var oofPrecision = choiceAccepted.Count == 0 ? 0 : (double)choiceAccepted.Count(c => c.Item2) / choiceAccepted.Count;
+
             var accepted = predictedAs.Where(i => confidence[i] >= threshold).ToList();
             var acceptedCorrect = accepted.Count(i => actual[i] == t);
             var precisionAt = accepted.Count == 0 ? 0 : (double)acceptedCorrect / accepted.Count;
             var recallAt = validCount == 0 ? 0 : (double)acceptedCorrect / validCount;
             perType.Add(new TypeMetrics(type, trainCount, validCount, precision, recall, threshold, source, precisionAt, recallAt,
-                WilsonLowerBound(acceptedCorrect, accepted.Count)));
+                Wilson.Lower(acceptedCorrect, accepted.Count), typeDocuments, oofPrecision));
 
+            var basis = folds > 0 ? "training documents with out-of-fold predictions" : "held-out documents";
             if (source == ThresholdSource.DefaultFewSamples)
                 warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{type}: only {validCount} held-out documents (need {options.MinimumValidationSamplesPerType} to measure a threshold); strict default {threshold:F2} used, its precision is not established."));
+                    $"{type}: only {typeDocuments} {basis} (need {options.MinimumValidationSamplesPerType} to measure a threshold); strict default {threshold:F2} used, its precision is not established."));
             else if (source == ThresholdSource.TargetUnreachable)
                 warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{type}: no confidence level gave {options.PrecisionTarget:P1} held-out precision over at least {options.MinimumAcceptedForThreshold} documents; documents of this type always go to review."));
+                    $"{type}: no confidence level gave {options.PrecisionTarget:P1} precision over at least {options.MinimumAcceptedForThreshold} {basis}; documents of this type always go to review."));
         }
 
         var total = predicted.Count;
@@ -92,6 +126,9 @@ public static class DocumentTypeTrainer
         if (belowCoverage > 0)
             warnings.Add($"{belowCoverage} held-out document(s) had under {options.MinimumVocabularyCoverage:P0} of their words known to training and would go to review: check their OCR text.");
         var automaticCorrect = automatic.Count(i => predicted[i] == actual[i]);
+        var automaticPrecision = automatic.Count == 0 ? 0 : (double)automaticCorrect / automatic.Count;
+        var automaticLower = Wilson.Lower(automaticCorrect, automatic.Count);
+        var needed = Wilson.NeededForLowerBound(options.PrecisionTarget);
         var confusion = new List<IReadOnlyList<int>>();
         for (var a = 0; a < taxonomy.Count; a++)
         {
@@ -101,11 +138,38 @@ public static class DocumentTypeTrainer
         }
         if (total < 10 * taxonomy.Count)
             warnings.Add($"Only {total} held-out documents for {taxonomy.Count} types: accuracy and precision figures are rough estimates.");
-        var worstLowerBound = perType.Where(m => m.ThresholdSource == ThresholdSource.Measured).Select(m => m.PrecisionLowerBound95).DefaultIfEmpty(1).Min();
-        if (perType.Any(m => m.ThresholdSource == ThresholdSource.Measured) && worstLowerBound < options.PrecisionTarget)
+        if (automatic.Count > 0 && automaticPrecision < options.PrecisionTarget)
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                $"Thresholds reach the {options.PrecisionTarget:P1} target on the held-out documents, but with so few of them the 95% lower bound of precision is only {worstLowerBound:P1} for the weakest type; more samples would tighten it."));
+                $"Held-out precision at the thresholds is {automaticPrecision:P2}, below the {options.PrecisionTarget:P1} target ({automatic.Count - automaticCorrect} wrong of {automatic.Count}): more samples, or a stricter target, are needed."));
+        if (automatic.Count > 0 && automaticLower < options.PrecisionTarget)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"With {automatic.Count} held-out documents typed automatically, the 95% lower bound of precision is only {automaticLower:P1}; about {needed} all-correct held-out documents are needed to establish {options.PrecisionTarget:P1}."));
+        if (folds == 0)
+            warnings.Add($"Too few samples for {options.CrossValidationFolds}-fold cross-fitting: thresholds and calibration were chosen on the held-out documents, so their held-out figures are optimistic.");
 
+        var reliability = ReliabilityTable.Build(confidence.Select(c => (double)c).ToList(), Enumerable.Range(0, total).Select(i => predicted[i] == actual[i]).ToList());
+        var rawReliability = ReliabilityTable.Build(Enumerable.Range(0, total).Select(i => (double)heldOutRaw[i][predicted[i]]).ToList(),
+            Enumerable.Range(0, total).Select(i => predicted[i] == actual[i]).ToList());
+
+        // Automatic separation: first page versus continuation, from the same samples.
+        PageBoundaryModel? separation = null;
+        string? separationSkipped = null;
+        if (options.TrainSeparation)
+        {
+            var trainingPages = Enumerable.Range(0, training.Count)
+                .Select(i => new PagedDocument(training[i].Pages, oofPageScores[i] is { } oofPages && oofPages.Count == training[i].Pages.Count
+                    ? oofPages
+                    : ScoreTexts(ml, transformer, training[i].Pages, taxonomy)))
+                .ToList();
+            var heldOutPages = validation.Select(v => new PagedDocument(v.Pages, ScoreTexts(ml, transformer, v.Pages, taxonomy))).ToList();
+            (separation, separationSkipped) = PageBoundaryTrainer.Train(trainingPages, heldOutPages, options.PrecisionTarget,
+                options.SeparationMinimumSureProbability, options.Seed, ct);
+            if (separation?.Report.Warnings is { Count: > 0 } separationWarnings)
+                warnings.AddRange(separationWarnings.Select(w => "Separation: " + w));
+        }
+        else separationSkipped = "not requested";
+
+        var corrections = training.Count(t => t.IsCorrection);
         var report = new TrainingReport(
             Algorithm: string.Create(CultureInfo.InvariantCulture,
                 $"{options.Algorithm} (L2 {options.L2Regularization ?? (options.Algorithm == TypeTrainerAlgorithm.SdcaMaximumEntropy ? 1e-4f : 1f)})"),
@@ -116,7 +180,7 @@ public static class DocumentTypeTrainer
             MacroPrecision: perType.Count == 0 ? 0 : perType.Average(m => m.Precision),
             MacroRecall: perType.Count == 0 ? 0 : perType.Average(m => m.Recall),
             AutomaticShare: total == 0 ? 0 : (double)automatic.Count / total,
-            AutomaticPrecision: automatic.Count == 0 ? 0 : (double)automaticCorrect / automatic.Count,
+            AutomaticPrecision: automaticPrecision,
             PrecisionTarget: options.PrecisionTarget,
             MinimumVocabularyCoverage: options.MinimumVocabularyCoverage,
             HeldOutBelowCoverageShare: total == 0 ? 0 : (double)belowCoverage / total,
@@ -124,26 +188,96 @@ public static class DocumentTypeTrainer
             Confusion: new ConfusionMatrix(taxonomy, confusion),
             Warnings: warnings,
             ModelSizeBytes: 0,
-            TrainingSeconds: clock.Elapsed.TotalSeconds);
+            TrainingSeconds: clock.Elapsed.TotalSeconds)
+        {
+            CrossValidationFolds = folds,
+            CorrectionCount = corrections,
+            Calibration = calibration,
+            HeldOutCalibrationErrorBefore = rawReliability.ExpectedCalibrationError,
+            Reliability = reliability,
+            AutomaticPrecisionLowerBound95 = automaticLower,
+            AutomaticErrors = automatic.Count - automaticCorrect,
+            DocumentsNeededForTarget = needed,
+            Separation = separation?.Report,
+            SeparationNotTrainedBecause = separationSkipped,
+        };
 
         var created = DateTimeOffset.UtcNow;
+        var version = options.ModelVersion ?? created.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var metadata = new DocumentTypeModelMetadata(
             DocumentTypeModel.FormatTag,
-            options.ModelVersion ?? created.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture),
+            version,
             created,
             DocumentTextNormaliser.Version,
             taxonomy,
             thresholds,
             options.MinimumVocabularyCoverage,
             training.Count,
-            report);
-        var model = new DocumentTypeModel(ml, transformer, trainingData.Schema, vocabulary, metadata);
+            report,
+            calibration);
         // The size is known only once serialised; the saved report carries the size measured here.
-        var size = model.ToBytes().LongLength;
+        var size = new DocumentTypeModel(ml, transformer, trainingSchema, vocabulary, metadata, separation).ToBytes().LongLength;
         var sized = metadata with { Report = report with { ModelSizeBytes = size, TrainingSeconds = clock.Elapsed.TotalSeconds } };
-        model.Dispose();
-        var final = new DocumentTypeModel(ml, transformer, trainingData.Schema, vocabulary, sized);
-        return new TrainingResult(final, sized.Report);
+        var final = new DocumentTypeModel(ml, transformer, trainingSchema, vocabulary, sized, separation);
+        var manifest = new TrainingDataManifest(version,
+            training.Select(t => Entry(t, "train")).Concat(validation.Select(v => Entry(v, "held_out"))).ToList());
+        return new TrainingResult(final, sized.Report) { Data = manifest, HeldOut = validation };
+    }
+
+    private static TrainingDataEntry Entry(LabelledText sample, string split) =>
+        new(sample.SampleId, sample.SourceName, sample.DocumentType, split, sample.IsCorrection, sample.Pages.Count);
+
+    /// <summary>Fold of each training document: per type, in the (shuffled) order they come, round robin.</summary>
+    private static int[] FoldOf(IReadOnlyList<LabelledText> training, int folds)
+    {
+        var fold = new int[training.Count];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < training.Count; i++)
+        {
+            var n = seen.GetValueOrDefault(training[i].DocumentType);
+            fold[i] = n % folds;
+            seen[training[i].DocumentType] = n + 1;
+        }
+        return fold;
+    }
+
+    private static (MLContext Ml, ITransformer Transformer, DataViewSchema Schema) Fit(IReadOnlyList<LabelledText> samples, IReadOnlyList<string> taxonomy, TrainingOptions options)
+    {
+        var ml = new MLContext(options.Seed);
+        var data = ml.Data.LoadFromEnumerable(samples.Select(s => ToInput(s, options)).ToList());
+        var keys = ml.Data.LoadFromEnumerable(taxonomy.Select(t => new KeyRow { DocumentType = t }));
+        var transformer = Pipeline(ml, options, keys).Fit(data);
+        return (ml, transformer, data.Schema);
+    }
+
+    /// <summary>Raw scores of texts, in <paramref name="taxonomy"/> order whatever order the transformer's keys have.</summary>
+    private static List<float[]> ScoreTexts(MLContext ml, ITransformer transformer, IReadOnlyList<string> texts, IReadOnlyList<string> taxonomy)
+    {
+        if (texts.Count == 0) return [];
+        var data = ml.Data.LoadFromEnumerable(texts.Select(t => new DocumentTypeModel.TypeInput { Text = DocumentTextNormaliser.Normalise(t) }).ToList());
+        var scored = transformer.Transform(data);
+        var keyValues = default(VBuffer<ReadOnlyMemory<char>>);
+        scored.Schema["Label"].GetKeyValues(ref keyValues);
+        var slots = keyValues.DenseValues().Select(v => v.ToString()).ToList();
+        var map = slots.Count == taxonomy.Count ? slots.Select(s => IndexIn(taxonomy, s)).ToArray() : null;
+        return scored.GetColumn<float[]>("Score").Select(score =>
+        {
+            if (map is null || map.Any(m => m < 0)) return score;
+            var ordered = new float[taxonomy.Count];
+            for (var i = 0; i < score.Length; i++) ordered[map[i]] = score[i];
+            return ordered;
+        }).ToList();
+    }
+
+    private static int IndexIn(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++) if (list[i] == value) return i;
+        return -1;
+    }
+
+    private sealed class KeyRow
+    {
+        public string DocumentType { get; set; } = "";
     }
 
     private static void Validate(IReadOnlyList<LabelledText> samples, TrainingOptions options)
@@ -158,13 +292,15 @@ public static class DocumentTypeTrainer
         if (options.MinimumVocabularyCoverage is < 0 or > 1) throw new ArgumentException("MinimumVocabularyCoverage must be in [0, 1].", nameof(options));
     }
 
-    /// <summary>Per type: shuffle with the seed, hold out the fraction (at least one when the type has two or more).</summary>
+    /// <summary>Per type: shuffle with the seed, hold out the fraction (at least one when the type has two or more); corrections are never held out.</summary>
     private static (List<LabelledText> Training, List<LabelledText> Validation) StratifiedSplit(IReadOnlyList<LabelledText> samples, TrainingOptions options)
     {
         var random = new Random(options.Seed);
         var training = new List<LabelledText>();
         var validation = new List<LabelledText>();
-        foreach (var group in samples.GroupBy(s => s.DocumentType, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // Corrections from the review page are always trained on: the next model must follow them.
+        training.AddRange(samples.Where(s => s.IsCorrection));
+        foreach (var group in samples.Where(s => !s.IsCorrection).GroupBy(s => s.DocumentType, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var items = group.ToArray();
             random.Shuffle(items);
@@ -221,13 +357,19 @@ public static class DocumentTypeTrainer
         return best;
     }
 
-    private static DocumentTypeModel.TypeInput ToInput(LabelledText sample) =>
-        new() { Text = DocumentTextNormaliser.Normalise(sample.Text), DocumentType = sample.DocumentType };
+    private static DocumentTypeModel.TypeInput ToInput(LabelledText sample, TrainingOptions options) =>
+        new()
+        {
+            Text = DocumentTextNormaliser.Normalise(sample.Text),
+            DocumentType = sample.DocumentType,
+            Weight = sample.IsCorrection ? options.CorrectionWeight : 1f,
+        };
 
-    private static IEstimator<ITransformer> Pipeline(MLContext ml, TrainingOptions options)
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, TrainingOptions options, IDataView keys)
     {
+        // The keys come from the whole taxonomy, so every fold's model scores the same types in the same order.
         IEstimator<ITransformer> label = ml.Transforms.Conversion.MapValueToKey(
-            "Label", nameof(DocumentTypeModel.TypeInput.DocumentType), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue);
+            "Label", nameof(DocumentTypeModel.TypeInput.DocumentType), keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue, keyData: keys);
         const string text = nameof(DocumentTypeModel.TypeInput.Text);
         IEstimator<ITransformer> features = options.Features switch
         {
@@ -258,12 +400,14 @@ public static class DocumentTypeTrainer
                 new LbfgsMaximumEntropyMulticlassTrainer.Options
                 {
                     LabelColumnName = "Label", FeatureColumnName = "Features", NumberOfThreads = 1,
+                    ExampleWeightColumnName = nameof(DocumentTypeModel.TypeInput.Weight),
                     L2Regularization = options.L2Regularization ?? 1f,
                 }),
             _ => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
                 new SdcaMaximumEntropyMulticlassTrainer.Options
                 {
                     LabelColumnName = "Label", FeatureColumnName = "Features", NumberOfThreads = 1,
+                    ExampleWeightColumnName = nameof(DocumentTypeModel.TypeInput.Weight),
                     L2Regularization = options.L2Regularization ?? 1e-4f,
                 }),
         };

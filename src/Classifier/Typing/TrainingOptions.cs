@@ -26,7 +26,7 @@ public enum TextFeatureMode
 /// <summary>Training settings; the defaults are the shipped model's.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Share of each type held out for validation and threshold choice.</summary>
+    /// <summary>Share of each type held out for measuring (never used to train or to choose thresholds when cross-fitting).</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
     /// <summary>Seed of the split and of the learner: the same samples and options give the same model.</summary>
@@ -38,7 +38,10 @@ public sealed record TrainingOptions
     /// <summary>Threshold used for a type with too few held-out documents to measure one.</summary>
     public float StrictDefaultThreshold { get; init; } = 0.95f;
 
-    /// <summary>Held-out documents a type needs before its threshold is taken from data.</summary>
+    /// <summary>
+    /// Documents of a type with an out-of-fold prediction (held-out documents without cross-fitting) needed before
+    /// its threshold is taken from data.
+    /// </summary>
     public int MinimumValidationSamplesPerType { get; init; } = 30;
 
     /// <summary>
@@ -76,6 +79,28 @@ public sealed record TrainingOptions
 
     /// <summary>Hash bits of character 4-grams (Hashed mode).</summary>
     public int CharHashBits { get; init; } = 14;
+
+    /// <summary>
+    /// Folds of the cross-fitting that gives every training document an out-of-fold prediction, on which the
+    /// calibration and thresholds are chosen (the held-out documents then measure them honestly). Fewer than 2, or
+    /// fewer than twice as many training documents, chooses them on the held-out documents instead.
+    /// </summary>
+    public int CrossValidationFolds { get; init; } = 5;
+
+    /// <summary>Fit a temperature so that confidences match observed accuracy (see <see cref="TypeCalibration"/>).</summary>
+    public bool Calibrate { get; init; } = true;
+
+    /// <summary>Weight of a sample labelled on the review page, against 1 for an ordinary sample.</summary>
+    public float CorrectionWeight { get; init; } = 3f;
+
+    /// <summary>Also train the automatic-separation model when the samples hold multi-page documents.</summary>
+    public bool TrainSeparation { get; init; } = true;
+
+    /// <summary>
+    /// Probability a cut (or a join) between two pages needs, at least, to be taken without review, whatever the
+    /// out-of-fold threshold: those rest on few errors, so they get a margin.
+    /// </summary>
+    public float SeparationMinimumSureProbability { get; init; } = 0.9f;
 
     /// <summary>Version label saved in the model; default: the creation time.</summary>
     public string? ModelVersion { get; init; }

@@ -83,4 +83,51 @@ public interface ICaptureStore : IAsyncDisposable
 
     /// <summary>Closes an open review item with who decided and the decision (JSON).</summary>
     Task CloseReviewItemAsync(string id, string closedBy, string? resolutionJson, CancellationToken ct = default);
+
+    // ---- review desk and users (schema v3; SqliteCaptureStore.Review.cs)
+
+    /// <summary>Review items with their documents' records, filtered, oldest first.</summary>
+    Task<IReadOnlyList<ReviewQueueEntry>> ListReviewQueueAsync(ReviewQueueFilter filter, CancellationToken ct = default);
+
+    /// <summary>The open review item of a document, or null.</summary>
+    Task<ReviewItem?> FindOpenReviewItemAsync(DocumentKey key, CancellationToken ct = default);
+
+    /// <summary>The document of the same source file just before <paramref name="key"/>'s pages, or null.</summary>
+    Task<DocumentRecord?> FindPreviousDocumentAsync(DocumentKey key, CancellationToken ct = default);
+
+    /// <summary>Closes a review item with its decision, the document's new record, a journal line and a training example, atomically.</summary>
+    Task CompleteReviewAsync(ReviewDecision decision, CancellationToken ct = default);
+
+    /// <summary>Replaces documents under review by new ones (split, merge) atomically; returns the parts' new review items.</summary>
+    Task<IReadOnlyList<ReviewItem>> ReplaceReviewDocumentsAsync(ReviewReplacement replacement, CancellationToken ct = default);
+
+    /// <summary>Updates a document still under review (its PDF changed, e.g. a rotated page) with a journal line, atomically.</summary>
+    Task UpdateReviewDocumentAsync(DocumentRecord document, ReviewJournalEntry journal, CancellationToken ct = default);
+
+    /// <summary>Appends a review journal line (e.g. a view).</summary>
+    Task RecordReviewJournalAsync(ReviewJournalEntry entry, CancellationToken ct = default);
+
+    /// <summary>Review journal lines in order, of one review item or of all.</summary>
+    Task<IReadOnlyList<ReviewJournalEntry>> ListReviewJournalAsync(string? reviewItemId = null, CancellationToken ct = default);
+
+    /// <summary>Labelled examples kept from review decisions, in order, those after <paramref name="afterId"/> only.</summary>
+    Task<IReadOnlyList<TrainingExample>> ListTrainingExamplesAsync(long afterId = 0, CancellationToken ct = default);
+
+    /// <summary>Totals for the metrics endpoint; <paramref name="confidenceBounds"/> are the histogram's upper bounds, ascending.</summary>
+    Task<CaptureStatistics> GetStatisticsAsync(IReadOnlyList<double> confidenceBounds, CancellationToken ct = default);
+
+    /// <summary>Adds a user; false when the name is taken.</summary>
+    Task<bool> AddUserAsync(UserAccount user, CancellationToken ct = default);
+
+    /// <summary>Replaces a user's role, password hash, security stamp and disabled flag; false when there is no such user.</summary>
+    Task<bool> UpdateUserAsync(UserAccount user, CancellationToken ct = default);
+
+    /// <summary>A user, or null.</summary>
+    Task<UserAccount?> FindUserAsync(string name, CancellationToken ct = default);
+
+    /// <summary>Every user, by name.</summary>
+    Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken ct = default);
+
+    /// <summary>Deletes a user; false when there was none.</summary>
+    Task<bool> DeleteUserAsync(string name, CancellationToken ct = default);
 }

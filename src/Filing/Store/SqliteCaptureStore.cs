@@ -16,7 +16,7 @@ namespace CaptureChain.Filing.Store;
 public sealed partial class SqliteCaptureStore : ICaptureStore
 {
     /// <summary>Schema version this build writes (PRAGMA user_version).</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>How long a statement waits for another process's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
@@ -132,6 +132,8 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
         """
         ALTER TABLE batches ADD COLUMN pages_read INTEGER NOT NULL DEFAULT 0;
         """,
+        // v3: the review desk (journal of every correction and view, training examples) and web users
+        ReviewDeskSchema,
     ];
 
     private const string DocumentColumns =
@@ -481,21 +483,21 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
     {
         await using var reader = await Query(c, tx, $"SELECT {DocumentColumns} FROM documents {where}", ct, parameters);
         var rows = new List<DocumentRecord>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new DocumentRecord(
-                new DocumentKey(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)),
-                BatchId.Parse(reader.GetString(4)), reader.GetString(5), DocumentStatusNames.Parse(reader.GetString(6)),
-                NullableString(reader, 7), NullableDouble(reader, 8), NullableDouble(reader, 9), NullableString(reader, 10),
-                NullableString(reader, 11), NullableString(reader, 12), NullableString(reader, 13), NullableString(reader, 14),
-                NullableString(reader, 15), JsonSerializer.Deserialize<string[]>(reader.GetString(16)) ?? [], NullableString(reader, 17))
-            {
-                CreatedAt = ParseTime(reader.GetString(18)),
-                UpdatedAt = ParseTime(reader.GetString(19)),
-            });
-        }
+        while (await reader.ReadAsync(ct)) rows.Add(ReadDocument(reader, 0));
         return rows;
     }
+
+    /// <summary>A document row whose <see cref="DocumentColumns"/> start at column <paramref name="o"/>.</summary>
+    private static DocumentRecord ReadDocument(DbDataReader reader, int o) => new(
+        new DocumentKey(reader.GetString(o), reader.GetString(o + 1), reader.GetInt32(o + 2), reader.GetInt32(o + 3)),
+        BatchId.Parse(reader.GetString(o + 4)), reader.GetString(o + 5), DocumentStatusNames.Parse(reader.GetString(o + 6)),
+        NullableString(reader, o + 7), NullableDouble(reader, o + 8), NullableDouble(reader, o + 9), NullableString(reader, o + 10),
+        NullableString(reader, o + 11), NullableString(reader, o + 12), NullableString(reader, o + 13), NullableString(reader, o + 14),
+        NullableString(reader, o + 15), JsonSerializer.Deserialize<string[]>(reader.GetString(o + 16)) ?? [], NullableString(reader, o + 17))
+    {
+        CreatedAt = ParseTime(reader.GetString(o + 18)),
+        UpdatedAt = ParseTime(reader.GetString(o + 19)),
+    };
 
     // ---------------------------------------------------------------- filing intents
 
@@ -650,14 +652,16 @@ public sealed partial class SqliteCaptureStore : ICaptureStore
     {
         await using var reader = await Query(c, tx, $"SELECT {ReviewColumns} FROM review_items {where}", ct, parameters);
         var rows = new List<ReviewItem>();
-        while (await reader.ReadAsync(ct))
-            rows.Add(new ReviewItem(reader.GetString(0),
-                new DocumentKey(reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)),
-                JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [], NullableString(reader, 6),
-                reader.GetString(7) == "closed" ? ReviewState.Closed : ReviewState.Open, ParseTime(reader.GetString(8)),
-                reader.IsDBNull(9) ? null : ParseTime(reader.GetString(9)), NullableString(reader, 10), NullableString(reader, 11)));
+        while (await reader.ReadAsync(ct)) rows.Add(ReadReviewItem(reader, 0));
         return rows;
     }
+
+    /// <summary>A review item row whose <see cref="ReviewColumns"/> start at column <paramref name="o"/>.</summary>
+    private static ReviewItem ReadReviewItem(DbDataReader reader, int o) => new(reader.GetString(o),
+        new DocumentKey(reader.GetString(o + 1), reader.GetString(o + 2), reader.GetInt32(o + 3), reader.GetInt32(o + 4)),
+        JsonSerializer.Deserialize<string[]>(reader.GetString(o + 5)) ?? [], NullableString(reader, o + 6),
+        reader.GetString(o + 7) == "closed" ? ReviewState.Closed : ReviewState.Open, ParseTime(reader.GetString(o + 8)),
+        reader.IsDBNull(o + 9) ? null : ParseTime(reader.GetString(o + 9)), NullableString(reader, o + 10), NullableString(reader, o + 11));
 
     // ---------------------------------------------------------------- plumbing
 

@@ -21,8 +21,8 @@ public static class EvaluateCommand
     /// <summary>Prints the figures and, with <paramref name="details"/>, every issue.</summary>
     public static void Print(CorpusEvaluation evaluation, bool details)
     {
-        AnsiConsole.WriteLine(evaluation.ToText());
-        var shown = details ? evaluation.Issues : evaluation.Issues.Where(i => i.Kind is "misfile" or "separation" or "missing_input").ToList();
+        Console.WriteLine(evaluation.ToText()); // plain: long lines must not be wrapped when redirected
+        var shown = details ? evaluation.Issues : evaluation.Issues.Where(i => i.Kind is "misfile" or "filed_wrong_pages" or "separation" or "missing_input").ToList();
         foreach (var issue in shown.Take(details ? int.MaxValue : 20))
             AnsiConsole.MarkupLine($"  [yellow]{issue.Kind}[/] {Markup.Escape(issue.Source)} {issue.FirstPage}-{issue.LastPage}: {Markup.Escape(issue.Detail)}");
     }

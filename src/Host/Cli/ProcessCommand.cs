@@ -18,7 +18,7 @@ public static class ProcessCommand
         var manifest = line.Get("manifest") ?? Path.Combine(archive, "manifest.jsonl");
         var defaults = new CaptureDefaults(line.Get("case"), line.Get("operator") ?? Environment.UserName, line.Get("station"));
         line.RejectUnknown();
-        var options = new CaptureOptions(archive, registry ?? ImportedRegistryOrFail(), model ?? DataFolder.ShippedModel, plan, store, workers);
+        var options = new CaptureOptions(archive, registry ?? ImportedRegistryOrFail(), model ?? DataFolder.ActiveModel, plan, store, workers);
         if (!Directory.Exists(inbox)) throw new RunCannotProceedException($"Inbox folder '{inbox}' does not exist.");
 
         await using var run = await Open(options, ct);

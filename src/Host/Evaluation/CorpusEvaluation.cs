@@ -29,10 +29,37 @@ public sealed record CorpusEvaluation(
     public double TypeAccuracy => Ratio(TypeCorrect, ExpectedDocuments);
     /// <summary>Share of expected documents filed without a person.</summary>
     public double StraightThroughRate => Ratio(Filed, ExpectedDocuments);
-    /// <summary>Share of filed documents in the right case folder with the right type.</summary>
-    public double FiledPrecision => Filed == 0 ? 1 : Ratio(FiledCorrectly, Filed);
+    /// <summary>
+    /// Share of filed documents in the right case folder with the right type and exactly the right pages: a filing
+    /// whose pages are not one expected document (a wrong automatic cut) counts against it.
+    /// </summary>
+    public double FiledPrecision => Filed + FiledWrongPages == 0 ? 1 : Ratio(FiledCorrectly, Filed + FiledWrongPages);
+
+    /// <summary>Filed manifest lines whose pages are not exactly one expected document (still the right person's: otherwise a misfile).</summary>
+    public int FiledWrongPages { get; init; }
     /// <summary>Share of expected documents cut at exactly the right pages.</summary>
     public double SeparationAccuracy => Ratio(FoundDocuments, ExpectedDocuments);
+
+    /// <summary>Expected documents that a careful pipeline can file (subject in the registry and singled out on the paper).</summary>
+    public int FileableDocuments { get; init; }
+
+    /// <summary>Of those, how many were filed without a person.</summary>
+    public int FiledOfFileable { get; init; }
+
+    /// <summary>Share of fileable documents filed without a person (documents that must go to a person are left out).</summary>
+    public double FileableStraightThroughRate => Ratio(FiledOfFileable, FileableDocuments);
+
+    /// <summary>Input files holding several documents and no separator or cover sheet (automatic separation's work).</summary>
+    public int UnseparatedFiles { get; init; }
+
+    /// <summary>Of those, files whose every document was cut at exactly the right pages, with nothing else cut out of them.</summary>
+    public int UnseparatedFilesSplitCorrectly { get; init; }
+
+    /// <summary>Share of <see cref="UnseparatedFiles"/> split correctly.</summary>
+    public double UnseparatedSplitRate => Ratio(UnseparatedFilesSplitCorrectly, UnseparatedFiles);
+
+    /// <summary>Documents sent to review because automatic separation was unsure where they start or end.</summary>
+    public int SeparationReviews { get; init; }
 
     private static double Ratio(int a, int b) => b == 0 ? 0 : (double)a / b;
 
@@ -42,6 +69,10 @@ public sealed record CorpusEvaluation(
         var truth = File.ReadLines(truthPath)
             .Where(l => l.Contains("\"record\":\"document\"", StringComparison.Ordinal))
             .Select(l => JsonSerializer.Deserialize<TruthDocument>(l, TruthJson.Options)!)
+            .ToList();
+        var sheets = File.ReadLines(truthPath)
+            .Where(l => l.Contains("\"record\":\"page\"", StringComparison.Ordinal))
+            .Select(l => JsonSerializer.Deserialize<TruthSheetPage>(l, TruthJson.Options)!)
             .ToList();
         var manifest = await ManifestWriter.ReadAsync(manifestPath, ct);
         var byRange = manifest.GroupBy(e => (e.Source, e.FirstPage, e.LastPage)).ToDictionary(g => g.Key, g => g.First());
@@ -84,13 +115,53 @@ public sealed record CorpusEvaluation(
             }
         }
 
+        // Filed lines that match no expected document: cut at the wrong pages. Their pages belong to expected documents;
+        // if any of those is someone else's, that is a misfile.
+        var expectedRanges = truth.Select(t => (t.Source, t.FirstPage, t.LastPage)).ToHashSet();
+        var filedWrongPages = 0;
+        foreach (var e in manifest.Where(m => m.Status == DocumentStatus.Filed && !expectedRanges.Contains((m.Source, m.FirstPage, m.LastPage))))
+        {
+            var overlapping = truth.Where(t => t.Source == e.Source && t.FirstPage <= e.LastPage && e.FirstPage <= t.LastPage).ToList();
+            if (overlapping.Any(t => t.BeneficiaryId is null || t.BeneficiaryId != e.BeneficiaryId))
+            {
+                misfiles++;
+                issues.Add(new EvaluationIssue("misfile", e.Source, e.FirstPage, e.LastPage,
+                    $"filed under {e.BeneficiaryId} with pages of {string.Join(", ", overlapping.Select(t => t.BeneficiaryId ?? "someone not in the registry"))}"));
+            }
+            else
+            {
+                filedWrongPages++;
+                issues.Add(new EvaluationIssue("filed_wrong_pages", e.Source, e.FirstPage, e.LastPage,
+                    $"filed, but the expected documents are [{string.Join(", ", overlapping.Select(t => $"{t.FirstPage}-{t.LastPage}"))}]"));
+            }
+        }
+
         var inputs = Directory.EnumerateFiles(inbox, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(inbox, f).Replace(Path.DirectorySeparatorChar, '/')).ToList();
         var sources = manifest.Select(e => e.Source).ToHashSet(StringComparer.Ordinal);
         foreach (var missing in inputs.Where(i => !sources.Contains(i)))
             issues.Add(new EvaluationIssue("missing_input", missing, 0, 0, "input file not in the manifest"));
+        // Files of several documents without a sheet: right only when every cut is where the truth has it.
+        var withSheets = sheets.Where(p => p.Kind is PageKinds.Separator or PageKinds.Cover).Select(p => p.Source).ToHashSet(StringComparer.Ordinal);
+        var unseparated = truth.GroupBy(t => t.Source, StringComparer.Ordinal).Where(g => g.Count() > 1 && !withSheets.Contains(g.Key)).ToList();
+        var splitCorrectly = unseparated.Count(g =>
+        {
+            var expected = g.Select(t => (t.FirstPage, t.LastPage)).ToHashSet();
+            var got = manifest.Where(m => m.Source == g.Key).Select(m => (m.FirstPage, m.LastPage)).ToHashSet();
+            return expected.SetEquals(got);
+        });
+        var fileable = truth.Where(t => t.ExpectedStatus == ExpectedOutcome.Filed).ToList();
+        var filedOfFileable = fileable.Count(t => byRange.TryGetValue((t.Source, t.FirstPage, t.LastPage), out var e) && e.Status == DocumentStatus.Filed);
         return new CorpusEvaluation(truth.Count, found, typeCorrect, filed, filedCorrectly, misfiles, review, rejected,
-            inputs.Count, inputs.Count(sources.Contains), issues);
+            inputs.Count, inputs.Count(sources.Contains), issues)
+        {
+            FileableDocuments = fileable.Count,
+            FiledWrongPages = filedWrongPages,
+            FiledOfFileable = filedOfFileable,
+            UnseparatedFiles = unseparated.Count,
+            UnseparatedFilesSplitCorrectly = splitCorrectly,
+            SeparationReviews = manifest.Count(m => m.Reasons.Contains("separation_uncertain")),
+        };
     }
 
     /// <summary>The figures, one per line, for the terminal and the closing notes.</summary>
@@ -98,10 +169,11 @@ public sealed record CorpusEvaluation(
         $"expected documents        {ExpectedDocuments}",
         $"separated exactly         {FoundDocuments} ({SeparationAccuracy:P1})",
         $"type accuracy             {TypeCorrect}/{ExpectedDocuments} ({TypeAccuracy:P1})",
-        $"filed (straight-through)  {Filed} ({StraightThroughRate:P1})",
-        $"filed correctly           {FiledCorrectly}/{Filed} ({FiledPrecision:P2})",
+        $"filed (straight-through)  {Filed} ({StraightThroughRate:P1}; {FiledOfFileable}/{FileableDocuments} = {FileableStraightThroughRate:P1} of the documents that can be filed without a person)",
+        $"filed correctly           {FiledCorrectly}/{Filed + FiledWrongPages} ({FiledPrecision:P2}; filed with wrong pages {FiledWrongPages})",
         $"misfiles                  {Misfiles}",
         $"review                    {Review}",
         $"rejected                  {Rejected}",
-        $"input files in manifest   {InputFilesInManifest}/{InputFiles}");
+        $"input files in manifest   {InputFilesInManifest}/{InputFiles}",
+        $"unseparated multi-document files split correctly  {UnseparatedFilesSplitCorrectly}/{UnseparatedFiles} ({UnseparatedSplitRate:P1}); documents in review for an uncertain cut {SeparationReviews}");
 }

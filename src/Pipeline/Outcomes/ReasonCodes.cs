@@ -34,7 +34,13 @@ public static class ReasonCodes
     public const string NoIdentifier = MatchReasons.NoIdentifier;
     public const string CoverCaseUnknown = MatchReasons.CoverCaseUnknown;
     public const string QualitySample = "quality_sample";
+    public const string SeparationUncertain = "separation_uncertain";
     public const string SheetConflict = "sheet_conflict";
+
+    // Decisions of a person on the review page.
+    public const string RejectedByReviewer = "rejected_by_reviewer";
+    public const string SplitByReviewer = "split_by_reviewer";
+    public const string MergedByReviewer = "merged_by_reviewer";
 
     // Other outcomes.
     public const string DuplicateContent = "duplicate_content";
@@ -65,6 +71,10 @@ public static class ReasonCodes
         [CoverCaseUnknown] = "The cover sheet names a case number that is not in the registry: check the cover sheet.",
         [SheetConflict] = "A page carries barcodes of different batch sheets: check which sheet it is.",
         [QualitySample] = "Filed automatically, sampled for a quality check: confirm or correct.",
+        [SeparationUncertain] = "No separator sheet, and where this document starts or ends is uncertain: check its first and last pages (split or merge).",
+        [RejectedByReviewer] = "A reviewer rejected the document to quarantine (see the review journal for why).",
+        [SplitByReviewer] = "A reviewer cut this document out of a longer one: confirm its type and beneficiary.",
+        [MergedByReviewer] = "A reviewer joined this document with the one before it: confirm its type and beneficiary.",
         [DuplicateContent] = "The same content was already filed: nothing was filed twice.",
         [EmptyDocument] = "Only blank pages or sheets between two separators: nothing to file.",
     };

@@ -29,6 +29,15 @@ public sealed record CapturedDocument(
     /// <summary>The text of every kept page, in order.</summary>
     public string Text { get; } = string.Join("\n\f\n", Pages.Select(p => p.Text));
 
+    /// <summary>
+    /// Set by automatic separation (no sheet between documents) when a cut that starts or ends this document, or a
+    /// decision not to cut inside it, was not sure: a person checks where the document starts and ends.
+    /// </summary>
+    public bool SeparationUncertain { get; init; }
+
+    /// <summary>Set by automatic separation: the probability that the document starts at its first page (null when a sheet or the file start began it).</summary>
+    public float? StartProbability { get; init; }
+
     /// <summary>Set by classification.</summary>
     public TypePrediction? Type { get; init; }
 

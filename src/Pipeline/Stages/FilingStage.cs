@@ -91,16 +91,24 @@ public sealed class FilingStage(
             await assembler.AssembleAsync(document.Pages.Select(p => p.Pdf ?? throw new InvalidOperationException(
                 $"page {p.PageNumber} has no PDF")).ToList(), pdf, ct).ConfigureAwait(false);
             FiledFile placedFile;
+            var qualitySample = false;
             if (status == DocumentStatus.Filed)
             {
                 placedFile = await _clerk.FileOnceAsync(key, target!, pdf, ct).ConfigureAwait(false);
+                // Quality control: a share of what was filed without a person also goes to the review queue, where a
+                // confirmation or a correction measures the precision of automatic filing. The document stays filed.
+                if (policy.IsQualitySample(key))
+                {
+                    qualitySample = true;
+                    await store.OpenReviewItemAsync(key, [ReasonCodes.QualitySample], JsonSerializer.Serialize(Candidates(document.Match)), ct).ConfigureAwait(false);
+                }
             }
             else
             {
                 placedFile = await archive.PlaceForReviewAsync(pdf, ReviewId(key), ct).ConfigureAwait(false);
                 await store.OpenReviewItemAsync(key, reasons, JsonSerializer.Serialize(Candidates(document.Match)), ct).ConfigureAwait(false);
             }
-            var record = Record(document, status, reasons, placedFile.RelativePath, placedFile.Sha256, contentHash);
+            var record = Record(document, status, reasons, placedFile.RelativePath, placedFile.Sha256, contentHash, qualitySample);
             await store.RecordDocumentAsync(record, ct).ConfigureAwait(false);
             return await Recorded(document.Source, record, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
         }
@@ -142,18 +150,23 @@ public sealed class FilingStage(
         return new DocumentOutcome(source, record, keptPages, resumed);
     }
 
-    private DocumentRecord Record(CapturedDocument document, DocumentStatus status, IReadOnlyList<string> reasons, string? path, string? pdfSha, string contentHash)
+    private DocumentRecord Record(CapturedDocument document, DocumentStatus status, IReadOnlyList<string> reasons, string? path, string? pdfSha, string contentHash,
+        bool qualitySample = false)
     {
         var match = document.Match;
         var beneficiary = match is { IsMatched: true } ? match.Beneficiary : null;
         return new DocumentRecord(document.Key, document.Source.Batch, document.Source.Inbox, status,
             document.Type?.DocumentType, document.Type?.Confidence is { } c ? Math.Round(c, 4) : null,
             document.Type?.Threshold is { } t ? Math.Round(t, 4) : null, modelVersion,
-            beneficiary?.BeneficiaryId, beneficiary?.CaseNumber, path, pdfSha, contentHash, reasons, Evidence(document));
+            beneficiary?.BeneficiaryId, beneficiary?.CaseNumber, path, pdfSha, contentHash, reasons, Evidence(document, withText: status == DocumentStatus.Review || qualitySample, qualitySample));
     }
 
-    /// <summary>Why the document went where it went: kept with the record, shown on the review page.</summary>
-    private string Evidence(CapturedDocument document)
+    /// <summary>
+    /// Why the document went where it went: kept with the record, shown on the review page. A document under review also
+    /// keeps its OCR text (pages joined by form feeds): the review page highlights identifiers in it, split and merge
+    /// re-read it, and a reviewer's decision turns it into a labelled training example.
+    /// </summary>
+    private string Evidence(CapturedDocument document, bool withText, bool qualitySample = false)
     {
         var ids = document.Identifiers;
         return JsonSerializer.Serialize(new
@@ -169,6 +182,8 @@ public sealed class FilingStage(
                 candidates = Candidates(m),
             } : null,
             cover_case_number = document.CoverCaseNumber,
+            quality_sample = qualitySample,
+            separation = document.StartProbability is { } start ? new { start_probability = Math.Round(start, 4), uncertain = document.SeparationUncertain } : null,
             identifiers = ids is null ? null : new
             {
                 nirs = ids.Nirs.Select(n => n.Nir.Masked),
@@ -187,6 +202,7 @@ public sealed class FilingStage(
                 problem = p.Problem,
             }),
             faults = document.Faults,
+            text = withText ? document.Text : null,
         });
     }
 

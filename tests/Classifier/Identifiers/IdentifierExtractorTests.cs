@@ -318,4 +318,67 @@ public class IdentifierExtractorTests
         IdentifierExtractor.Extract("").Should().BeSameAs(ExtractedIdentifiers.Empty);
         ExtractedIdentifiers.Empty.HasStrongIdentifier.Should().BeFalse();
     }
+
+    [Fact]
+    public void Identity_documents_bilingual_labels_and_spaced_birth_dates_are_read()
+    {
+        // What OCR gives for the French identity card: English glosses after each label, a date with spaces only.
+        var text = "CARTE NATIONALE D'IDENTITÉ / IDENTITY CARD\n\nNOM / Surname CRÉPIN\n\nPrénoms / Given names Germaine, Louise\n\n" +
+                   "Sexe / Sex F Nationalité FRA\n\nDate de naiss. / Date of bith 17 04 1950\n\nLieu de naissance / Place of birth CASABLANCA (MAROC)";
+
+        var ids = IdentifierExtractor.Extract(text);
+
+        ids.Names.Should().Contain(n => n.Name == new PersonName("CRÉPIN", "Germaine") && n.Source == NameSource.SubjectField);
+        ids.Names.Should().NotContain(n => n.Name.FirstName == "Surname" || n.Name.LastName == "Surname");
+        ids.BirthDates.Should().ContainSingle().Which.Date.Should().Be(new DateOnly(1950, 4, 17));
+        // Without a birth label, spaced digits are no date.
+        IdentifierExtractor.Extract("Téléphone 05 56 12 34 56 — réf 17 04 1950").BirthDates.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_table_border_between_label_and_value_does_not_hide_the_name()
+    {
+        var ids = IdentifierExtractor.Extract("Patient(e)\n\nNom | ROBIN\nPrénom Chloé”\n-Date de naissance . 02/05/1990");
+
+        ids.Names.Should().Contain(n => n.Name == new PersonName("ROBIN", "Chloé") && n.Source == NameSource.SubjectField);
+        ids.BirthDates.Should().ContainSingle().Which.Date.Should().Be(new DateOnly(1990, 5, 2));
+    }
+
+    [Fact]
+    public void Ocr_noise_in_a_form_field_is_neither_a_first_name_nor_a_name()
+    {
+        // "Prénom(s) Se - | Solange": two stray letters must not become a first name that contradicts the person.
+        var form = IdentifierExtractor.Extract("Nom _ | BESANCON\n\nPrénom(s) Se - | Solange\n\nNé(e).le \"| 23/04/1942 |");
+        form.Names.Should().Contain(n => n.Source == NameSource.SubjectField && n.Name.LastName == "BESANCON" && n.Name.FirstName == null);
+        form.Names.Should().NotContain(n => n.Name.FirstName == "Se");
+
+        // "Natonalté FRA": a misread label word followed by a country code is no person.
+        var card = IdentifierExtractor.Extract("NOM / Surname BENALI\nPrenoms / Givennames Noél, Paul\nSexe / Sex M Natonalté FRA\nDate de naiss. / Date of bith 22 08 1927");
+        card.Names.Should().ContainSingle().Which.Name.Should().Be(new PersonName("BENALI", "Noél"));
+        card.BirthDates.Should().ContainSingle().Which.Date.Should().Be(new DateOnly(1927, 8, 22));
+    }
+
+    [Theory]
+    [InlineData("Nom DUPRAT\nPrénom Daniel\nDate de naissance 13/07/1944", "DUPRAT", "Daniel", 1944, 7, 13)]
+    [InlineData("NOM /Sumame ANDRE\nPrénoms / Given names Éliane\nDate de naiss. / Date of birth 05 08 1938", "ANDRE", "Éliane", 1938, 8, 5)]
+    [InlineData("NOM / Surname BEN SALAH\nprénoms 7 Given names Francis\nDate de naiss. / Date of birth 08 12 1926", "BEN SALAH", "Francis", 1926, 12, 8)]
+    [InlineData("EF NOM /Sumame LE GOFF\nPrénoms / Given names Roger, Josèphe\nDate de naiss. / Date af bith 10,11 1947", "LE GOFF", "Roger", 1947, 11, 10)]
+    [InlineData("Nom / Surname PÉREZ\nPrénoms / Given names Roger, Marie\nDate de naissance 01,05,1955", "PÉREZ", "Roger", 1955, 5, 1)]
+    [InlineData("Madame Françoise GUÉRIN, née le 5 5 août 1927 à Libourne (33)", "GUÉRIN", "Françoise", 1927, 8, 5)]
+    public void Name_fields_and_birth_dates_as_ocr_reads_them(string text, string last, string first, int year, int month, int day)
+    {
+        var ids = IdentifierExtractor.Extract(text);
+
+        ids.Names.Should().Contain(n => (n.Source == NameSource.SubjectField || n.Source == NameSource.Civility) && n.Name == new PersonName(last, first));
+        ids.BirthDates.Should().ContainSingle().Which.Date.Should().Be(new DateOnly(year, month, day));
+    }
+
+    [Fact]
+    public void Common_first_names_close_to_label_words_are_still_names()
+    {
+        IdentifierExtractor.Extract("FACTURE D'EAU Mme Françoise GUÉRIN").Names.Select(n => n.Name)
+            .Should().Contain(new PersonName("GUÉRIN", "Françoise"));
+        IdentifierExtractor.Extract("Avis d'impôt 2024 — MME CAZENAVE FRANCOISE").Names
+            .Should().Contain(n => n.Name.LastName == "CAZENAVE" && n.Name.FirstName == "FRANCOISE");
+    }
 }

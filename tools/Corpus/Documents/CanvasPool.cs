@@ -16,6 +16,13 @@ internal sealed class CanvasPool : IDisposable
 
     public void Return(PageCanvas canvas)
     {
+        // A canvas in cairo error ignores every call, Clear included: reusing it would stamp its last picture on
+        // every page drawn on it afterwards.
+        if (canvas.Error is not null)
+        {
+            canvas.Dispose();
+            return;
+        }
         canvas.Clear();
         _free.GetOrAdd(canvas.Dpi, _ => []).Add(canvas);
     }

@@ -69,16 +69,26 @@ public static class DocumentRenderer
     /// <summary>One clean page as grey rows (stride = width), drawn on a pooled canvas.</summary>
     internal static byte[] DrawGrey(DocumentDraft draft, int index, int dpi, CanvasPool pool, out int width, out int height)
     {
-        var canvas = pool.Rent(dpi);
-        try
+        // A canvas that fell into a cairo error draws nothing more (seen under heavy parallel load): the pool drops
+        // it, and the page is drawn again on a fresh one rather than written half drawn under another page's truth.
+        for (var attempt = 1; ; attempt++)
         {
-            draft.Pages[index](new PageWriter(canvas, draft.Style, PageRandom(draft.Spec.Seed, index, "draw")));
-            var (pixels, w, h) = canvas.ToGray8();
-            width = w;
-            height = h;
-            return pixels;
+            var canvas = pool.Rent(dpi);
+            try
+            {
+                draft.Pages[index](new PageWriter(canvas, draft.Style, PageRandom(draft.Spec.Seed, index, "draw")));
+                if (canvas.Error is { } error)
+                {
+                    if (attempt < 3) continue;
+                    throw new InvalidOperationException($"cairo failed drawing page {index + 1} of {draft.Spec.DocumentType} (seed {draft.Spec.Seed}): {error}");
+                }
+                var (pixels, w, h) = canvas.ToGray8();
+                width = w;
+                height = h;
+                return pixels;
+            }
+            finally { pool.Return(canvas); }
         }
-        finally { pool.Return(canvas); }
     }
 
     /// <summary>A random stream for one page and purpose, independent of how many numbers other pages drew.</summary>
