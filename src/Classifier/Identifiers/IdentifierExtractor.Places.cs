@@ -92,15 +92,24 @@ public static partial class IdentifierExtractor
     [GeneratedRegex(@"(?<![0-9a-z])(?<num>[0-9]{1,4})(?:[ ]?(?:bis|ter|quater|[a-d])(?![a-z]))?[ ]?,?[ \t]+(?<type>rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|allee|allees|impasse|imp\.?|place|pl\.|route|rte|cours|quai|square|voie|passage|lotissement|lot\.|residence|hameau|lieu[ -]dit|cite|sentier|chaussee|esplanade|parvis|promenade|rond[ -]point|faubourg|fbg|domaine|mail|montee|traverse|villa|ruelle|venelle|clos|carrefour|avenues)(?![a-z])(?<name>[^\n\r,;]{2,60}?)(?=[ \t]*(?:[\n\r,;]|$|(?<![0-9])[0-9]{5}(?![0-9])|[ \t]{3}))")]
     private static partial Regex StreetAddress();
 
-    /// <summary>Street addresses, each with the first postcode (and city) found within the next 80 characters.</summary>
+    /// <summary>
+    /// Street addresses, each with the first postcode (and city) found within the next 80 characters or, in a
+    /// two-column layout where OCR interleaves the other column's lines, a postcode with its city at most two line
+    /// breaks further and before any other street.
+    /// </summary>
     private static List<FoundAddress> FindAddresses(string text, string folded, List<FoundPostcode> postcodes)
     {
         var found = new List<FoundAddress>();
-        foreach (Match m in StreetAddress().Matches(folded))
+        var streets = StreetAddress().Matches(folded).ToList();
+        for (var k = 0; k < streets.Count; k++)
         {
+            var m = streets[k];
             var end = m.Index + m.Length;
             var street = Regex.Replace(text[m.Index..end].Trim(), @"\s+", " ");
-            var postcode = postcodes.FirstOrDefault(p => p.Span.Offset >= end && p.Span.Offset - end <= 80);
+            var nextStreet = k + 1 < streets.Count ? streets[k + 1].Index : int.MaxValue;
+            var postcode = postcodes.FirstOrDefault(p => p.Span.Offset >= end && p.Span.Offset - end <= 80)
+                ?? postcodes.FirstOrDefault(p => p.City is not null && p.Span.Offset >= end && p.Span.Offset < nextStreet &&
+                                                 p.Span.Offset - end <= 250 && text[end..p.Span.Offset].Count(c => c == '\n') <= 2);
             var spanEnd = postcode is null ? end : postcode.Span.End;
             found.Add(new FoundAddress(street, postcode?.Value, postcode?.City, new TextSpan(m.Index, spanEnd - m.Index)));
         }

@@ -62,13 +62,17 @@ public sealed record StreetAddress(string Number, string Suffix, string StreetTy
 
     /// <summary>
     /// True when two addresses name the same street number on the same street (typo-tolerant on the street name).
-    /// A missing bis/ter on one side is tolerated; different numbers or street types never are.
+    /// A missing bis/ter on one side is tolerated; different numbers or street types never are. A street name cut
+    /// short (tax notices print 32 characters: "9 RUE SAINTE-CATHER", "59 AVENUE DE LA REP") matches the full name it
+    /// begins, from 3 letters on.
     /// </summary>
     public static bool Same(StreetAddress a, StreetAddress b)
     {
         if (a.Number != b.Number || a.StreetType != b.StreetType) return false;
         if (a.Suffix.Length > 0 && b.Suffix.Length > 0 && a.Suffix != b.Suffix) return false;
         var max = NameComparer.Tolerance(Math.Min(a.NameKey.Length, b.NameKey.Length));
-        return NameComparer.Distance(a.NameKey, b.NameKey, max) <= max;
+        if (NameComparer.Distance(a.NameKey, b.NameKey, max) <= max) return true;
+        var (shorter, longer) = a.NameKey.Length <= b.NameKey.Length ? (a.NameKey, b.NameKey) : (b.NameKey, a.NameKey);
+        return shorter.Length >= 3 && longer.StartsWith(shorter, StringComparison.Ordinal);
     }
 }

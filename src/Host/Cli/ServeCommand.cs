@@ -32,7 +32,11 @@ public static class ServeCommand
         }
         var urls = ServiceHost.Addresses(app);
         AnsiConsole.MarkupLine($"CaptureChain service: {configuration.Inboxes.Count} watched folder(s), archive [blue]{Markup.Escape(configuration.Archive)}[/]");
-        foreach (var url in urls) AnsiConsole.MarkupLine($"Review and dashboard: [blue]{Markup.Escape(url)}/[/]   Health: [blue]{Markup.Escape(url)}/health[/]");
+        foreach (var url in urls)
+        {
+            AnsiConsole.MarkupLine($"Health: [blue]{Markup.Escape(url)}/health[/]");
+            AnsiConsole.MarkupLine($"Review and dashboard: [blue]{Markup.Escape(url)}/[/]");
+        }
         await app.WaitForShutdownAsync(ct);
         return 0;
     }

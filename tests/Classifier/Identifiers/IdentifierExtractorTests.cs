@@ -381,4 +381,19 @@ public class IdentifierExtractorTests
         IdentifierExtractor.Extract("Avis d'impôt 2024 — MME CAZENAVE FRANCOISE").Names
             .Should().Contain(n => n.Name.LastName == "CAZENAVE" && n.Name.FirstName == "FRANCOISE");
     }
+
+    [Fact]
+    public void An_address_column_interleaved_with_another_column_keeps_its_postcode()
+    {
+        // A tax notice: OCR reads the left column's lines between the lines of the addressee block on the right.
+        var text = " Vos références\n                                   M SIMON STEPHANE\n Numéro fiscal : 3687379437488\n" +
+                   "                                   113 ROUTE DE TOULOUSE\n N° d'accès en ligne : 0859135\n" +
+                   "                                   33210 LANGON\n Revenu fiscal de référence : 9332";
+
+        var address = IdentifierExtractor.Extract(text).Addresses.Should().ContainSingle().Subject;
+
+        address.Street.Should().Be("113 ROUTE DE TOULOUSE");
+        address.Postcode.Should().Be("33210");
+        address.City.Should().Be("LANGON");
+    }
 }

@@ -35,6 +35,10 @@ public class StreetAddressTests
     [InlineData("12 rue des Lilas", "12 impasse des Lilas", false)]
     [InlineData("12 rue Sainte-Catherine", "12 rue Ste Catherine", true)]
     [InlineData("12 rue des Lilas", "12 rue des Roses", false)]
+    [InlineData("9 RUE SAINTE-CATHER", "9 rue Sainte-Catherine", true)]    // cut at 32 characters on a tax notice
+    [InlineData("59 AVENUE DE LA REP", "59 avenue de la République", true)]
+    [InlineData("59 AVENUE DE LA RE", "59 avenue de la République", false)] // two letters are no street
+    [InlineData("9 RUE SAINTE-CATHER", "9 rue Saint-Genès", false)]
     public void Compares_streets(string a, string b, bool same)
     {
         StreetAddress.Same(StreetAddress.Parse(a)!, StreetAddress.Parse(b)!).Should().Be(same);
