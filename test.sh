@@ -7,10 +7,14 @@ scripts/install-deps.sh test || { echo "0 passed, 1 failed, 0 skipped"; exit 1; 
 export OMP_THREAD_LIMIT=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export CAPTURECHAIN_ROOT="$root"
 
-# Services the tests use (PostgreSQL) are started by the project's own script and stopped on exit.
-if [ -x scripts/test-services.sh ]; then
-  scripts/test-services.sh start || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
-  trap 'scripts/test-services.sh stop' EXIT
+# One private PostgreSQL for the whole run (the store tests on PostgreSQL, the cluster tests), stopped on exit, on
+# failure and on interrupt. A server given in CAPTURECHAIN_TEST_POSTGRES is used as it is.
+if [ -z "${CAPTURECHAIN_TEST_POSTGRES:-}" ]; then
+  CAPTURECHAIN_TEST_POSTGRES=$(scripts/test-postgres.sh start) || { echo "PostgreSQL did not start"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+  export CAPTURECHAIN_TEST_POSTGRES
+  trap 'scripts/test-postgres.sh stop "$CAPTURECHAIN_TEST_POSTGRES"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 fi
 
 log=$(mktemp)

@@ -32,6 +32,7 @@ public static class Program
                 "corpus" => await CorpusCommand.RunAsync(CommandLine.Parse(rest, "samples"), cts.Token),
                 "evaluate" => await EvaluateCommand.RunAsync(CommandLine.Parse(rest, "details"), cts.Token),
                 "users" => await UsersCommand.RunAsync(rest, cts.Token),
+                "bulk" => await BulkCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown verb '{string.Join(' ', args.Take(2))}'"),
             };
         }

@@ -9,7 +9,7 @@ namespace CaptureChain.Pipeline;
 /// <param name="RegistryPath">Beneficiary registry CSV (shared spec §2).</param>
 /// <param name="ModelPath">Document-type model.</param>
 /// <param name="PlanPath">Filing plan; null uses the default plan.</param>
-/// <param name="StorePath">SQLite store; null puts it in the archive's <c>.capturechain</c> folder.</param>
+/// <param name="StorePath">SQLite store file, or a PostgreSQL connection string (<c>Host=...</c> or <c>postgres://...</c>) for several nodes sharing the work (see <see cref="CaptureChain.Filing.Store.CaptureStores"/>); null puts a SQLite file in the archive's <c>.capturechain</c> folder.</param>
 /// <param name="OcrWorkers">Parallel Tesseract engines; null means one per core.</param>
 public sealed record CaptureOptions(
     string Archive,

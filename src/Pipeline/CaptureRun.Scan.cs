@@ -158,7 +158,7 @@ public sealed partial class CaptureRun
         Func<Action<int>, Task<ScanEnd>> receive, IProgress<BatchProgress>? progress, Stopwatch clock, CancellationToken ct)
     {
         var header = spool.Header;
-        var work = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_options.EffectiveStorePath))!, "work", batch.ToString());
+        var work = Path.Combine(CaptureStores.WorkFolder(_options.EffectiveStorePath), batch.ToString());
         Directory.CreateDirectory(work);
         // Provisional identity while pages are recognised: the real SHA-256 exists only once the source is assembled.
         var provisional = new SourceFile(batch, inbox, header.SourceName, Path.Combine(inbox, header.SourceName),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using CaptureChain.Capture.Intake;
 using CaptureChain.Classifier.Matching;
 using CaptureChain.Classifier.Registry;
@@ -43,7 +44,7 @@ public sealed class CaptureSetupException(string message, Exception? inner = nul
 public sealed partial class CaptureRun : IAsyncDisposable
 {
     private readonly CaptureOptions _options;
-    private readonly SqliteCaptureStore _store;
+    private readonly ICaptureStore _store;
     private readonly CaseFolderArchive _archive;
     private readonly FilingPlan _plan;
     private readonly DocumentTypeModel _model;
@@ -55,7 +56,7 @@ public sealed partial class CaptureRun : IAsyncDisposable
     /// <summary>How long a cancelled batch waits for its stages to stop (a page past its OCR deadline is abandoned anyway).</summary>
     private static readonly TimeSpan StagesStopPatience = TimeSpan.FromSeconds(30);
 
-    private CaptureRun(CaptureOptions options, SqliteCaptureStore store, CaseFolderArchive archive, FilingPlan plan,
+    private CaptureRun(CaptureOptions options, ICaptureStore store, CaseFolderArchive archive, FilingPlan plan,
         DocumentTypeModel model, BeneficiaryRegistry registry, TimeProvider time)
     {
         _options = options; _store = store; _archive = archive; _plan = plan; _model = model; _time = time;
@@ -97,8 +98,7 @@ public sealed partial class CaptureRun : IAsyncDisposable
         }
 
         Directory.CreateDirectory(options.Archive);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.EffectiveStorePath))!);
-        var store = await SqliteCaptureStore.OpenAsync(options.EffectiveStorePath, time, ct).ConfigureAwait(false);
+        var store = await CaptureStores.OpenAsync(options.EffectiveStorePath, time, ct).ConfigureAwait(false);
         var archive = new CaseFolderArchive(options.Archive, time);
         await new FilingClerk(store, archive).ReconcileAsync(ct).ConfigureAwait(false);
         archive.RemoveStaleTemporaryFiles(options.StaleTemporaryFileAge);
@@ -118,12 +118,25 @@ public sealed partial class CaptureRun : IAsyncDisposable
     }
 
     /// <summary>Processes the given files of an inbox as one batch.</summary>
-    public async Task<BatchReport> ProcessFilesAsync(string inbox, IReadOnlyList<string> files, CaptureDefaults defaults, string kind,
-        IProgress<BatchProgress>? progress, CancellationToken ct)
+    public Task<BatchReport> ProcessFilesAsync(string inbox, IReadOnlyList<string> files, CaptureDefaults defaults, string kind,
+        IProgress<BatchProgress>? progress, CancellationToken ct) =>
+        RunBatchAsync(inbox, defaults, kind, () => files.Count, async (batch, input, token) =>
+        {
+            foreach (var file in files)
+                await input.WriteAsync(new InboxFile(batch, inbox, file, defaults), token).ConfigureAwait(false);
+        }, intake: null, onOutcome: null, keepOutcomes: true, progress, ct);
+
+    /// <summary>
+    /// One batch through the whole chain: <paramref name="feed"/> writes its files (the input completes when it returns),
+    /// <paramref name="intake"/> may wrap the intake stage, <paramref name="onOutcome"/> sees each outcome as it comes.
+    /// </summary>
+    private async Task<BatchReport> RunBatchAsync(string inbox, CaptureDefaults defaults, string kind, Func<int> filesQueued,
+        Func<BatchId, ChannelWriter<InboxFile>, CancellationToken, Task> feed, Func<IStage<InboxFile, SourceFile>, IStage<InboxFile, SourceFile>>? intake,
+        Func<DocumentOutcome, CancellationToken, ValueTask>? onOutcome, bool keepOutcomes, IProgress<BatchProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var batch = await _store.StartBatchAsync(new BatchStart(kind, inbox, defaults.Operator, defaults.Station), ct).ConfigureAwait(false);
-        var work = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(_options.EffectiveStorePath))!, "work", batch.ToString());
+        var work = Path.Combine(CaptureStores.WorkFolder(_options.EffectiveStorePath), batch.ToString());
         Directory.CreateDirectory(work);
         var outcomes = new List<DocumentOutcome>();
         var status = BatchStatus.Failed;
@@ -133,8 +146,9 @@ public sealed partial class CaptureRun : IAsyncDisposable
             var ocr = new OcrStage(_engines, work);
             var workers = _options.EffectiveOcrWorkers;
             var chain = StageChain<InboxFile>.Start(capacity: 4, ct);
+            IStage<InboxFile, SourceFile> intakeStage = new IntakeStage(_store);
             tail = chain.Head
-                .Then(new IntakeStage(_store), parallelism: 1, capacity: 2)
+                .Then(intake is null ? intakeStage : intake(intakeStage), parallelism: 1, capacity: 2)
                 // Decoded pages are the big items (9 MB grey, 35 MB colour): few wait for OCR, so memory does not
                 // depend on the batch; one decoder per two OCR workers keeps them fed (poppler runs beside).
                 .Then(new DecodeStage(_decoder), parallelism: Math.Max(1, Math.Min(workers, (workers + 1) / 2 + 1)), capacity: Math.Max(1, workers / 2))
@@ -150,8 +164,7 @@ public sealed partial class CaptureRun : IAsyncDisposable
             {
                 try
                 {
-                    foreach (var file in files)
-                        await chain.Input.WriteAsync(new InboxFile(batch, inbox, file, defaults), ct).ConfigureAwait(false);
+                    await feed(batch, chain.Input, ct).ConfigureAwait(false);
                     chain.Input.Complete();
                 }
                 catch (Exception e)
@@ -166,12 +179,13 @@ public sealed partial class CaptureRun : IAsyncDisposable
             var lastPagesSaved = TimeSpan.Zero;
             await foreach (var outcome in tail.Tail.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                outcomes.Add(outcome);
+                if (keepOutcomes) outcomes.Add(outcome);
                 counts[(int)outcome.Record.Status]++;
+                if (onOutcome is not null) await onOutcome(outcome, ct).ConfigureAwait(false);
                 if (progress is not null && clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
                 {
                     lastReport = clock.Elapsed;
-                    progress.Report(Snapshot(files.Count, ocr, counts, clock.Elapsed, chain.Metrics));
+                    progress.Report(Snapshot(filesQueued(), ocr, counts, clock.Elapsed, chain.Metrics));
                 }
                 if (clock.Elapsed - lastPagesSaved > TimeSpan.FromSeconds(5))
                 {
@@ -182,7 +196,7 @@ public sealed partial class CaptureRun : IAsyncDisposable
             await tail.Completion.ConfigureAwait(false);
             await feeding.ConfigureAwait(false);
             await _store.SetBatchPagesReadAsync(batch, ocr.PagesRead, CancellationToken.None).ConfigureAwait(false);
-            progress?.Report(Snapshot(files.Count, ocr, counts, clock.Elapsed, chain.Metrics));
+            progress?.Report(Snapshot(filesQueued(), ocr, counts, clock.Elapsed, chain.Metrics));
             status = BatchStatus.Completed;
             var summary = await _store.FinishBatchAsync(batch, status, CancellationToken.None).ConfigureAwait(false);
             return new BatchReport(summary, outcomes, ocr.PagesRead, clock.Elapsed);

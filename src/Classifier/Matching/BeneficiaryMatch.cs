@@ -46,6 +46,10 @@ public static class MatchReasons
     public const string NameOnly = "name_only";
     public const string NoIdentifier = "no_identifier";
     public const string CoverCaseUnknown = "cover_case_unknown";
+    /// <summary>The folder names a case, NIR, beneficiary id, or name with birth date that the registry does not know.</summary>
+    public const string FolderHintUnknown = "folder_hint_unknown";
+    /// <summary>What the folder name says and what the document says designate different people.</summary>
+    public const string FolderHintConflict = "folder_hint_conflict";
 
     // Details.
     /// <summary>Strong identifiers (NIR, case number, CAF number, cover sheet) designate different people.</summary>
@@ -69,6 +73,10 @@ public static class MatchReasons
     public const string SeveralBeneficiaries = "several_beneficiaries";
     /// <summary>A registered name was found but its birth date on the page is not the registered one.</summary>
     public const string BirthDateDiffers = "birth_date_differs";
+    /// <summary>The folder's name is not the chosen person's.</summary>
+    public const string FolderNameMismatch = "folder_name_mismatch";
+    /// <summary>The folder's birth date is not the chosen person's.</summary>
+    public const string FolderBirthDateMismatch = "folder_birth_date_mismatch";
 }
 
 /// <summary>Evidence labels: what designated the beneficiary (and what only confirmed it).</summary>
@@ -83,4 +91,14 @@ public static class MatchEvidence
     public const string Name = "name";
     public const string BirthDate = "birth_date";
     public const string Address = "address";
+    /// <summary>Case number in the source's folder name (acts like a cover sheet).</summary>
+    public const string FolderCaseNumber = "folder_case_number";
+    /// <summary>NIR in the source's folder name.</summary>
+    public const string FolderNir = "folder_nir";
+    /// <summary>Registry beneficiary id in the source's folder name.</summary>
+    public const string FolderBeneficiaryId = "folder_beneficiary_id";
+    /// <summary>Full name and birth date in the source's folder name.</summary>
+    public const string FolderNameAndBirthDate = "folder_name+birth_date";
+    /// <summary>Name in the source's folder name (confirms; never designates alone).</summary>
+    public const string FolderName = "folder_name";
 }

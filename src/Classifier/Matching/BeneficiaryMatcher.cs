@@ -24,9 +24,20 @@ public sealed class BeneficiaryMatcher(BeneficiaryRegistry registry)
     /// Matches the identifiers read on a document, plus the case number of the cover sheet the document came after
     /// (null when none), against the registry.
     /// </summary>
-    public BeneficiaryMatch Match(ExtractedIdentifiers ids, string? coverSheetCaseNumber)
+    public BeneficiaryMatch Match(ExtractedIdentifiers ids, string? coverSheetCaseNumber) => Match(ids, coverSheetCaseNumber, folder: null);
+
+    /// <summary>
+    /// Matches as <see cref="Match(ExtractedIdentifiers, string?)"/> with what the source's folder names say
+    /// (<paramref name="folder"/>, null when nothing). A folder case number, NIR or beneficiary id is a strong
+    /// identifier like the cover sheet: it designates the case unless the page names somebody else. A folder name
+    /// with its birth date designates like name + birth date on the page. A folder name alone never designates
+    /// anyone (homonyms) and must be the chosen person's name. Anything in the folder that the registry does not know,
+    /// or that disagrees with the page, sends the document to review with a <c>folder_hint_*</c> reason.
+    /// </summary>
+    public BeneficiaryMatch Match(ExtractedIdentifiers ids, string? coverSheetCaseNumber, BeneficiaryHint? folder)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        if (folder is { IsEmpty: true }) folder = null;
         var candidates = new Candidates();
         var strong = new List<StrongId>();
         foreach (var nir in ids.Nirs.Select(n => n.Nir).Distinct())
@@ -39,6 +50,8 @@ public sealed class BeneficiaryMatcher(BeneficiaryRegistry registry)
             ? null
             : new StrongId(MatchEvidence.CoverSheet, registry.ByCaseNumber(coverSheetCaseNumber));
         if (cover is not null) strong.Add(cover);
+        var folderStrong = FolderStrongIdentifiers(folder);
+        strong.AddRange(folderStrong);
         foreach (var s in strong)
             foreach (var row in s.Rows) candidates.Add(row, s.Kind);
 
@@ -50,6 +63,21 @@ public sealed class BeneficiaryMatcher(BeneficiaryRegistry registry)
         var namedRows = ids.Names.Where(n => n.Name.FirstName is not null)
             .SelectMany(n => registry.ByName(n.Name, n.OrderKnown).Take(MaxCandidatesPerName)).ToList();
         foreach (var row in namedRows) candidates.Add(row, MatchEvidence.Name);
+        var byFolderNameAndDate = MatchFolderNameAndBirthDate(folder);
+        foreach (var row in byFolderNameAndDate) candidates.Add(row, MatchEvidence.FolderNameAndBirthDate);
+        if (folder?.Name is { } folderName)
+        {
+            // A folder name alone is only a candidate (homonyms): it makes "name only" rather than "no identifier".
+            var folderNamed = registry.ByName(folderName).Take(MaxCandidatesPerName).ToList();
+            foreach (var row in folderNamed) candidates.Add(row, MatchEvidence.FolderName);
+            namedRows.AddRange(folderNamed);
+        }
+
+        // The folder names an identifier the registry does not know: its documents may be anybody's.
+        if (folderStrong.Any(f => f.Rows.Count == 0))
+            return Result(MatchOutcome.NotFound, null, [MatchReasons.FolderHintUnknown], [MatchReasons.UnknownIdentifier], [], candidates);
+        if (folder is not null && folder.BirthDate is not null && folder.Name is { FirstName: not null } && byFolderNameAndDate.Count == 0 && folderStrong.Count == 0)
+            return Result(MatchOutcome.NotFound, null, [MatchReasons.FolderHintUnknown], [MatchReasons.UnknownIdentifier], [], candidates);
 
         var known = strong.Where(s => s.Rows.Count > 0).ToList();
         var unknown = strong.Where(s => s.Rows.Count == 0).ToList();
@@ -59,17 +87,19 @@ public sealed class BeneficiaryMatcher(BeneficiaryRegistry registry)
             if (cover is { Rows.Count: 0 })
                 return Result(MatchOutcome.NotFound, null, [MatchReasons.CoverCaseUnknown], [MatchReasons.UnknownIdentifier], [], candidates);
             if (unknown.Count == 0)
-                return MatchWithoutStrongIdentifier(ids, dated, byNameAndDate, byNameAndAddress, namedRows, candidates);
+                return MatchWithoutStrongIdentifier(ids, dated, byNameAndDate, byNameAndAddress, byFolderNameAndDate, namedRows, folder, candidates);
             // Identifiers the registry does not know belong to someone missing from it: never filed. The one
             // exception is a NIR or CAF number the registry simply lacks for the person that name + birth date or
             // name + address designate (the export leaves them empty), when it fits that person.
-            var designated = byNameAndDate.Union(byNameAndAddress).ToList();
-            if (designated.Count == 1 && !UnknownStrongAgainst(designated[0], unknown).Any() && !Contradictions(designated[0], ids, dated).Any())
+            var designated = byNameAndDate.Union(byNameAndAddress).Union(byFolderNameAndDate).ToList();
+            if (designated.Count == 1 && !UnknownStrongAgainst(designated[0], unknown).Any() && !Contradictions(designated[0], ids, dated).Any()
+                && !FolderContradictions(designated[0], folder).Any())
             {
                 var chosenByName = designated[0];
                 var evidenceByName = new List<string>();
                 if (byNameAndDate.Contains(chosenByName)) evidenceByName.Add(MatchEvidence.NameAndBirthDate);
                 if (byNameAndAddress.Contains(chosenByName)) evidenceByName.Add(MatchEvidence.NameAndAddress);
+                if (byFolderNameAndDate.Contains(chosenByName)) evidenceByName.Add(MatchEvidence.FolderNameAndBirthDate);
                 return Result(MatchOutcome.Matched, chosenByName, [], [], evidenceByName, candidates);
             }
             return Result(MatchOutcome.NotFound, null, [MatchReasons.BeneficiaryNotFound], [MatchReasons.UnknownIdentifier], [], candidates);
@@ -83,14 +113,14 @@ public sealed class BeneficiaryMatcher(BeneficiaryRegistry registry)
         {
             var details = new List<string> { MatchReasons.StrongIdentifiersDisagree };
             if (cover is { Rows.Count: > 0 }) details.Add(MatchReasons.OtherBeneficiaryNamed);
-            return Result(MatchOutcome.Conflict, null, [MatchReasons.IdentifiersConflict], details, [], candidates);
+            return Result(MatchOutcome.Conflict, null, ConflictReasons(folderStrong.Count > 0), details, [], candidates);
         }
 
         var evidence = known.Select(s => s.Kind).Distinct().ToList();
         if (rows.Count > 1)
         {
             // A CAF number is shared by a household, a NIR by the cases of one person: the page may tell them apart.
-            var narrowed = rows.Where(r => byNameAndDate.Contains(r) || byNameAndAddress.Contains(r)).ToList();
+            var narrowed = rows.Where(r => byNameAndDate.Contains(r) || byNameAndAddress.Contains(r) || byFolderNameAndDate.Contains(r)).ToList();
             if (narrowed.Count != 1)
                 narrowed = rows.Where(r => ids.Names.Any(n => n.Name.FirstName is not null && NameComparer.SameName(n.Name, r.Name, n.OrderKnown))).ToList();
             if (narrowed.Count != 1) return Ambiguity(rows, candidates);
@@ -100,29 +130,75 @@ public sealed class BeneficiaryMatcher(BeneficiaryRegistry registry)
         var chosen = rows[0];
         if (cover is { Rows.Count: 0 })
             return Result(MatchOutcome.Conflict, null, [MatchReasons.IdentifiersConflict], [MatchReasons.CoverCaseUnknown, MatchReasons.UnknownIdentifier], [], candidates);
+        var folderIssues = FolderContradictions(chosen, folder).ToList();
         var contradictions = UnknownStrongAgainst(chosen, unknown.Where(u => u != cover))
-            .Concat(Contradictions(chosen, ids, dated)).Distinct().ToList();
+            .Concat(Contradictions(chosen, ids, dated)).Concat(folderIssues).Distinct().ToList();
         if (contradictions.Count > 0)
-            return Result(MatchOutcome.Conflict, null, [MatchReasons.IdentifiersConflict], contradictions, [], candidates);
-        return Result(MatchOutcome.Matched, chosen, [], [], evidence.Concat(Confirmations(chosen, ids)).ToList(), candidates);
+            return Result(MatchOutcome.Conflict, null, ConflictReasons(folderIssues.Count > 0 || folderStrong.Count > 0), contradictions, [], candidates);
+        if (byFolderNameAndDate.Contains(chosen)) evidence.Add(MatchEvidence.FolderNameAndBirthDate);
+        return Result(MatchOutcome.Matched, chosen, [], [], evidence.Concat(Confirmations(chosen, ids)).Concat(FolderConfirmations(chosen, folder)).ToList(), candidates);
     }
+
+    /// <summary>The folder's strong identifiers (case number, NIR, beneficiary id), each with the rows it designates.</summary>
+    private List<StrongId> FolderStrongIdentifiers(BeneficiaryHint? folder)
+    {
+        var result = new List<StrongId>();
+        if (folder is null) return result;
+        if (folder.CaseNumber is { } caseNumber) result.Add(new StrongId(MatchEvidence.FolderCaseNumber, registry.ByCaseNumber(caseNumber)));
+        if (folder.Nir is { } nir) result.Add(new StrongId(MatchEvidence.FolderNir, registry.ByNir(nir), nir));
+        if (folder.BeneficiaryId is { } id)
+            result.Add(new StrongId(MatchEvidence.FolderBeneficiaryId,
+                registry.All.Where(b => string.Equals(b.BeneficiaryId, id, StringComparison.Ordinal)).ToList()));
+        return result;
+    }
+
+    /// <summary>Rows whose full name and birth date are both in the folder name.</summary>
+    private HashSet<Beneficiary> MatchFolderNameAndBirthDate(BeneficiaryHint? folder)
+    {
+        var rows = new HashSet<Beneficiary>(ReferenceEqualityComparer.Instance);
+        if (folder is not { Name: { FirstName: not null } name, BirthDate: { } birth }) return rows;
+        foreach (var row in registry.ByBirthDate(birth))
+            if (NameComparer.SameName(name, row.Name)) rows.Add(row);
+        return rows;
+    }
+
+    /// <summary>What in the folder name speaks against <paramref name="chosen"/>: another name, another birth date.</summary>
+    private static IEnumerable<string> FolderContradictions(Beneficiary chosen, BeneficiaryHint? folder)
+    {
+        if (folder is null) yield break;
+        if (folder.Name is { } name && !NameComparer.SameName(name, chosen.Name)) yield return MatchReasons.FolderNameMismatch;
+        if (folder.BirthDate is { } birth && chosen.BirthDate is { } registered && birth != registered) yield return MatchReasons.FolderBirthDateMismatch;
+    }
+
+    private static IEnumerable<string> FolderConfirmations(Beneficiary chosen, BeneficiaryHint? folder)
+    {
+        if (folder?.Name is { } name && NameComparer.SameName(name, chosen.Name)) yield return MatchEvidence.FolderName;
+    }
+
+    private static List<string> ConflictReasons(bool folderInvolved) =>
+        folderInvolved ? [MatchReasons.IdentifiersConflict, MatchReasons.FolderHintConflict] : [MatchReasons.IdentifiersConflict];
 
     private BeneficiaryMatch MatchWithoutStrongIdentifier(
         ExtractedIdentifiers ids, List<DatedNames> dated, HashSet<Beneficiary> byNameAndDate, HashSet<Beneficiary> byNameAndAddress,
-        List<Beneficiary> namedRows, Candidates candidates)
+        HashSet<Beneficiary> byFolderNameAndDate, List<Beneficiary> namedRows, BeneficiaryHint? folder, Candidates candidates)
     {
-        var rows = byNameAndDate.Union(byNameAndAddress).ToList();
+        var rows = byNameAndDate.Union(byNameAndAddress).Union(byFolderNameAndDate).ToList();
+        // The folder designates one person and the page another: not a choice between homonyms, a contradiction.
+        if (byFolderNameAndDate.Count > 0 && rows.Any(r => !byFolderNameAndDate.Contains(r)))
+            return Result(MatchOutcome.Conflict, null, ConflictReasons(true), [MatchReasons.OtherBeneficiaryNamed], [], candidates);
         if (rows.Count > 1) return Ambiguity(rows, candidates);
         if (rows.Count == 1)
         {
             var chosen = rows[0];
-            var contradictions = Contradictions(chosen, ids, dated).ToList();
+            var folderIssues = FolderContradictions(chosen, folder).ToList();
+            var contradictions = Contradictions(chosen, ids, dated).Concat(folderIssues).Distinct().ToList();
             if (contradictions.Count > 0)
-                return Result(MatchOutcome.Conflict, null, [MatchReasons.IdentifiersConflict], contradictions, [], candidates);
+                return Result(MatchOutcome.Conflict, null, ConflictReasons(folderIssues.Count > 0 || byFolderNameAndDate.Contains(chosen)), contradictions, [], candidates);
             var evidence = new List<string>();
             if (byNameAndDate.Contains(chosen)) evidence.Add(MatchEvidence.NameAndBirthDate);
             if (byNameAndAddress.Contains(chosen)) evidence.Add(MatchEvidence.NameAndAddress);
-            return Result(MatchOutcome.Matched, chosen, [], [], evidence, candidates);
+            if (byFolderNameAndDate.Contains(chosen)) evidence.Add(MatchEvidence.FolderNameAndBirthDate);
+            return Result(MatchOutcome.Matched, chosen, [], [], evidence.Concat(FolderConfirmations(chosen, folder)).ToList(), candidates);
         }
         if (namedRows.Count > 0)
         {

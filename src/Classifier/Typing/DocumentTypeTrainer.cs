@@ -76,6 +76,13 @@ public static class DocumentTypeTrainer
         var calibration = options.Calibrate ? TypeCalibration.Fit(choiceScores, choiceActual) : TypeCalibration.Identity;
         var choiceCalibrated = choiceScores.Select(calibration.Apply).ToList();
         var choicePredicted = choiceCalibrated.Select(ArgMax).ToList();
+        // Thresholds are chosen only on documents they will apply to: a text the vocabulary guard sends to review
+        // (an identity card read upside down, noise) is never accepted, and its low but right predictions would
+        // otherwise pull its type's threshold down for every document of that type.
+        var choiceCoverage = folds > 0
+            ? trainingInputs.Select(i => vocabulary.Coverage(i.Text)).ToList()
+            : coverage;
+        var choiceGuarded = choiceCoverage.Select(c => c >= options.MinimumVocabularyCoverage).ToList();
 
         var heldOut = heldOutRaw.Select(calibration.Apply).ToList();
         var predicted = heldOut.Select(ArgMax).ToList();
@@ -94,9 +101,9 @@ public static class DocumentTypeTrainer
             var precision = predictedAs.Count == 0 ? 0 : (double)truePositives / predictedAs.Count;
             var recall = validCount == 0 ? 0 : (double)truePositives / validCount;
 
-            var choiceOfType = Enumerable.Range(0, choicePredicted.Count).Where(i => choicePredicted[i] == t)
+            var choiceOfType = Enumerable.Range(0, choicePredicted.Count).Where(i => choicePredicted[i] == t && choiceGuarded[i])
                 .Select(i => (choiceCalibrated[i][t], choiceActual[i] == t)).ToList();
-            var typeDocuments = choiceActual.Count(a => a == t);
+            var typeDocuments = Enumerable.Range(0, choiceActual.Count).Count(i => choiceActual[i] == t && choiceGuarded[i]);
             var (threshold, source) = ChooseThreshold(choiceOfType, typeDocuments, options);
             thresholds[type] = threshold;
             var choiceAccepted = choiceOfType.Where(c => c.Item1 >= threshold).ToList();

@@ -2,11 +2,11 @@ namespace CaptureChain.Filing.Store;
 
 /// <summary>
 /// The capture journal: batches, input files, output documents, every step, filing intents and review items. It holds
-/// what a restarted run needs to finish without filing anything twice and what explains each decision. SQLite now
-/// (<see cref="SqliteCaptureStore"/>); a PostgreSQL implementation for scale-out comes later, so keep callers on this
-/// interface. Every method is safe for parallel callers.
+/// what a restarted run needs to finish without filing anything twice and what explains each decision. SQLite for
+/// one node (<see cref="SqliteCaptureStore"/>), PostgreSQL for several sharing the work; keep callers on this
+/// interface. Every method is safe for parallel callers (and, on PostgreSQL, for other nodes).
 /// </summary>
-public interface ICaptureStore : IAsyncDisposable
+public interface ICaptureStore : IBacklogStore, IAsyncDisposable
 {
     /// <summary>Records a new running batch.</summary>
     Task<BatchId> StartBatchAsync(BatchStart start, CancellationToken ct = default);
@@ -57,6 +57,12 @@ public interface ICaptureStore : IAsyncDisposable
     Task<DocumentRecord?> FindFiledByContentAsync(string contentHash, CancellationToken ct = default);
 
     /// <summary>
+    /// Filed documents of a beneficiary and type that carry a <see cref="DocumentRecord.TextFingerprint"/>, newest
+    /// first (to find a re-scan of a document already filed).
+    /// </summary>
+    Task<IReadOnlyList<DocumentRecord>> ListFiledFingerprintsAsync(string beneficiaryId, string documentType, CancellationToken ct = default);
+
+    /// <summary>
     /// Journals the intent to place a document at <paramref name="targetRelativePath"/> with content
     /// <paramref name="pdfSha256"/>, before the rename. Replaces an open intent of the same key; refuses when the key is
     /// already completed (filing twice).
@@ -84,7 +90,7 @@ public interface ICaptureStore : IAsyncDisposable
     /// <summary>Closes an open review item with who decided and the decision (JSON).</summary>
     Task CloseReviewItemAsync(string id, string closedBy, string? resolutionJson, CancellationToken ct = default);
 
-    // ---- review desk and users (schema v3; SqliteCaptureStore.Review.cs)
+    // ---- review desk and users (SqlCaptureStore.Review.cs)
 
     /// <summary>Review items with their documents' records, filtered, oldest first.</summary>
     Task<IReadOnlyList<ReviewQueueEntry>> ListReviewQueueAsync(ReviewQueueFilter filter, CancellationToken ct = default);

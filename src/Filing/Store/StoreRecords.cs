@@ -125,6 +125,12 @@ public sealed record DocumentRecord(
     /// <summary>When the document was first recorded (set by the store).</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// A fingerprint of the document's recognised text that survives a re-scan (different pixels, same words), to
+    /// detect the same paper scanned twice; null when not computed.
+    /// </summary>
+    public string? TextFingerprint { get; init; }
+
     /// <summary>When the record last changed (set by the store).</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 

@@ -22,6 +22,8 @@ public static class Usage
                 [--registry DIR] [--no-registry]  it active only if at least as good as the active one
           model list | model promote VERSION | model rollback [--registry DIR]
                                                 model versions, the active one, promote by hand, go back one version
+          model retrain --samples DIR --archive DIR [--store S] [--force]
+                                                learn from the review desk's decisions now (as the scheduled job does)
           registry import FILE                  load or refresh the beneficiary registry (CSV, shared spec §2)
           sheets --case CASE_NUMBER [--out FILE] | sheets --separator [--out FILE]
                                                 print cover or separator sheets as PDF
@@ -29,6 +31,8 @@ public static class Usage
                 | corpus --samples --out DIR [--per-type N] [--seed N] [--pages all|first]
                                                 generate a labelled test corpus or training samples
           evaluate --truth FILE --manifest FILE  compare a manifest with a corpus's ground truth
+          bulk status [--config FILE | --store S] [--job NAME] [--watch] | bulk run --job NAME [--config FILE] [--until HH:MM]
+                                                bulk jobs (legacy archives in time windows): progress, or one window by hand
           users add --name NAME --role operator|reviewer|admin | users passwd|disable|enable|remove --name NAME | users list
                 [--archive DIR | --store FILE]  web UI accounts (password from stdin or prompted; never a default)
 

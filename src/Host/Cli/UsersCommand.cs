@@ -27,7 +27,7 @@ public static class UsersCommand
         }
         line.RejectUnknown();
 
-        await using var store = await SqliteCaptureStore.OpenAsync(storePath, ct: ct);
+        await using var store = await CaptureStores.OpenAsync(storePath, ct: ct);
         var users = new UserDirectory(store);
         UserChange change;
         switch (verb)
@@ -54,7 +54,7 @@ public static class UsersCommand
                 throw new UsageException($"unknown users verb '{verb}' (add, passwd, list, disable, enable, remove)");
         }
         if (!change.Done) throw new RunCannotProceedException(change.Message ?? change.Code ?? "refused");
-        AnsiConsole.MarkupLine($"users {verb} [green]{Markup.Escape(name!)}[/]: done (store {Markup.Escape(store.DatabasePath)}).");
+        AnsiConsole.MarkupLine($"users {verb} [green]{Markup.Escape(name!)}[/]: done (store {Markup.Escape(CaptureStores.Describe(storePath))}).");
         return 0;
     }
 
@@ -64,7 +64,7 @@ public static class UsersCommand
         var store = line.Get("store");
         var archive = line.Get("archive");
         if (store is not null && archive is not null) throw new UsageException("give --store or --archive, not both");
-        if (store is not null) return Path.GetFullPath(store);
+        if (store is not null) return CaptureStores.IsPostgres(store) ? store : Path.GetFullPath(store);
         return Path.Combine(Path.GetFullPath(archive ?? Path.Combine(DataFolder.Path, "archive")), ".capturechain", "capture.db");
     }
 

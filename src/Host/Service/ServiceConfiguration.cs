@@ -46,6 +46,21 @@ public sealed record ServiceConfiguration(string Archive, string RegistryPath, s
     /// <summary>On stop, how long batches under way may take to finish before they are cancelled and parked.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>This node's name in a cluster (claims, leases and batches carry it); host name and process id by default.</summary>
+    public string Node { get; init; } = Bulk.BulkJobDefinition.DefaultNodeName();
+
+    /// <summary>Scheduled bulk jobs (legacy archives digitised in time windows).</summary>
+    public IReadOnlyList<Bulk.BulkJobDefinition> BulkJobs { get; init; } = [];
+
+    /// <summary>When the document-type model is retrained (Quartz cron), or null for never.</summary>
+    public string? RetrainingCron { get; init; }
+
+    /// <summary>The deployment's training samples the retraining adds the review decisions to.</summary>
+    public string? RetrainingSamples { get; init; }
+
+    /// <summary>The model registry retraining registers and promotes in; null is the data folder's (shared by the nodes of a cluster when set to a shared path).</summary>
+    public string? RetrainingRegistry { get; init; }
+
     /// <summary>Manifest path per inbox name, when the configuration sets one.</summary>
     public IReadOnlyDictionary<string, string> Manifests { get; init; } = new Dictionary<string, string>();
 

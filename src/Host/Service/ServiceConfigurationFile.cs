@@ -81,12 +81,21 @@ public static partial class ServiceConfigurationFile
         var configuration = new ServiceConfiguration(archive, registry, model, inboxes)
         {
             PlanPath = FromCommandLine(overrides.Plan) ?? FromFile(file.Plan),
-            StorePath = FromCommandLine(overrides.Store) ?? FromFile(file.Store),
+            // A PostgreSQL connection string is not a path: kept as written.
+            StorePath = Bulk.BulkConfiguration.IsPostgres(overrides.Store) ? overrides.Store
+                : Bulk.BulkConfiguration.IsPostgres(file.Store) ? file.Store
+                : FromCommandLine(overrides.Store) ?? FromFile(file.Store),
             OcrWorkers = overrides.OcrWorkers ?? file.OcrWorkers,
             ConcurrentBatches = file.ConcurrentBatches ?? 1,
             ShutdownGrace = Seconds(file.ShutdownGraceSeconds, "shutdownGraceSeconds", 30, minimum: 0),
             Web = new WebEndpoint(overrides.Bind ?? file.Web?.Bind ?? WebEndpoint.Default.Bind, overrides.Port ?? file.Web?.Port ?? WebEndpoint.Default.Port),
             Manifests = manifests,
+            Node = Blank(file.Node) ?? Bulk.BulkJobDefinition.DefaultNodeName(),
+            BulkJobs = (file.BulkJobs ?? []).Select((b, i) => BulkJob(b, i, FromFile)).ToList(),
+            RetrainingCron = file.Retraining is null ? null : Cron(file.Retraining.Cron, "retraining"),
+            RetrainingSamples = file.Retraining is null ? null
+                : FromFile(file.Retraining.Samples) ?? throw new ServiceConfigurationException("retraining.samples is required (the deployment's training samples, DIR/<document_type>/*)"),
+            RetrainingRegistry = FromFile(file.Retraining?.Registry),
         };
         Validate(configuration);
         return configuration;
@@ -145,8 +154,56 @@ public static partial class ServiceConfigurationFile
         return (profile, resolve(entry.Manifest));
     }
 
+    private static Bulk.BulkJobDefinition BulkJob(BulkJobModel entry, int index, Func<string?, string?> resolve)
+    {
+        var label = entry.Name is { Length: > 0 } n ? $"bulk job '{n}'" : $"bulkJobs[{index}]";
+        var name = entry.Name ?? throw new ServiceConfigurationException($"{label}: \"name\" is required.");
+        if (!NamePattern().IsMatch(name))
+            throw new ServiceConfigurationException($"{label}: the name may hold letters, digits, '.', '_' and '-' (it names batches, reports and the manifest).");
+        var source = resolve(entry.Source) ?? throw new ServiceConfigurationException($"{label}: \"source\" (the folder tree to digitise) is required.");
+        var window = entry.Window ?? throw new ServiceConfigurationException($"{label}: \"window\" {{ \"cron\", \"duration\" }} is required.");
+        var cron = Cron(window.Cron, $"{label}: window");
+        if (!TimeSpan.TryParse(window.Duration ?? "", System.Globalization.CultureInfo.InvariantCulture, out var duration)
+            || duration <= TimeSpan.Zero || duration > TimeSpan.FromDays(7))
+            throw new ServiceConfigurationException($"{label}: \"window.duration\" is a time span such as \"10:00:00\" (more than zero, at most 7 days).");
+        var parallelism = entry.Parallelism ?? 2;
+        if (parallelism is < 1 or > 256) throw new ServiceConfigurationException($"{label}: \"parallelism\" takes a whole number from 1 to 256.");
+        var defaults = entry.Defaults;
+        var folderPattern = Blank(entry.FolderPattern);
+        try { if (folderPattern is not null) Pipeline.Legacy.FolderNamePattern.Parse(folderPattern); }
+        catch (Pipeline.Legacy.FolderNamePatternException e) { throw new ServiceConfigurationException($"{label}: \"folderPattern\": {e.Message}", e); }
+        return new Bulk.BulkJobDefinition(name, source, new Bulk.BulkWindowSchedule(cron, duration))
+        {
+            Archive = resolve(entry.Archive),
+            PlanPath = resolve(entry.Plan),
+            Defaults = new CaptureDefaults(Blank(defaults?.Case), Blank(defaults?.Operator), Blank(defaults?.Station) ?? name),
+            FolderPattern = folderPattern,
+            Parallelism = parallelism,
+            Lease = Seconds(entry.LeaseSeconds, $"{label}: leaseSeconds", 60, minimum: 5),
+            CloseGrace = Seconds(entry.CloseGraceSeconds, $"{label}: closeGraceSeconds", 120, minimum: 0),
+            PollInterval = Seconds(entry.PollSeconds, $"{label}: pollSeconds", 5, minimum: 0.2),
+        };
+    }
+
+    private static string Cron(string? expression, string what)
+    {
+        var trimmed = expression?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || !Quartz.CronExpression.TryParse(trimmed, out _))
+            throw new ServiceConfigurationException($"{what}: \"cron\" is a Quartz cron expression, seconds first, such as \"0 0 20 * * ?\" (every day at 20:00).");
+        return trimmed;
+    }
+
     private static void Validate(ServiceConfiguration c)
     {
+        var jobs = c.BulkJobs.GroupBy(j => j.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (jobs is not null) throw new ServiceConfigurationException($"Two bulk jobs are named '{jobs.Key}'.");
+        foreach (var job in c.BulkJobs)
+        {
+            var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(job.Source));
+            var jobArchive = Path.TrimEndingDirectorySeparator(Path.GetFullPath(job.Archive ?? c.Archive));
+            if (Inside(source, jobArchive) || Inside(jobArchive, source))
+                throw new ServiceConfigurationException($"Bulk job '{job.Name}': its source and the archive must not contain one another.");
+        }
         if (c.OcrWorkers is < 1 or > 256) throw new ServiceConfigurationException("\"ocrWorkers\" takes a whole number from 1 to 256.");
         if (c.ConcurrentBatches is < 1 or > 64) throw new ServiceConfigurationException("\"concurrentBatches\" takes a whole number from 1 to 64.");
         if (c.Web.Port is < 0 or > 65535) throw new ServiceConfigurationException("The web port takes a number from 0 to 65535.");
@@ -220,6 +277,9 @@ public static partial class ServiceConfigurationFile
         public double? ShutdownGraceSeconds { get; set; }
         public WebModel? Web { get; set; }
         public List<InboxModel>? Inboxes { get; set; }
+        public string? Node { get; set; }
+        public List<BulkJobModel>? BulkJobs { get; set; }
+        public RetrainingModel? Retraining { get; set; }
         [JsonPropertyName("$schema")] public string? Schema { get; set; }
         [JsonPropertyName("_comment")] public string? Comment { get; set; }
     }
@@ -246,5 +306,41 @@ public static partial class ServiceConfigurationFile
         public string? AfterProcessing { get; set; }
         public string? Manifest { get; set; }
         [JsonPropertyName("_comment")] public string? Comment { get; set; }
+    }
+
+    private sealed class BulkJobModel
+    {
+        public string? Name { get; set; }
+        public string? Source { get; set; }
+        public string? Archive { get; set; }
+        public string? Plan { get; set; }
+        public BulkDefaultsModel? Defaults { get; set; }
+        public string? FolderPattern { get; set; }
+        public BulkWindowModel? Window { get; set; }
+        public int? Parallelism { get; set; }
+        public double? LeaseSeconds { get; set; }
+        public double? CloseGraceSeconds { get; set; }
+        public double? PollSeconds { get; set; }
+        [JsonPropertyName("_comment")] public string? Comment { get; set; }
+    }
+
+    private sealed class BulkDefaultsModel
+    {
+        public string? Case { get; set; }
+        public string? Operator { get; set; }
+        public string? Station { get; set; }
+    }
+
+    private sealed class BulkWindowModel
+    {
+        public string? Cron { get; set; }
+        public string? Duration { get; set; }
+    }
+
+    private sealed class RetrainingModel
+    {
+        public string? Cron { get; set; }
+        public string? Samples { get; set; }
+        public string? Registry { get; set; }
     }
 }

@@ -72,7 +72,10 @@ public sealed record CaptureWebOptions(
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(capture);
-        stateFolder ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(capture.EffectiveStorePath))!, "web");
+        // A PostgreSQL store has no folder: the web's state then lives beside the archive's own state.
+        stateFolder ??= Filing.Store.CaptureStores.IsPostgres(capture.EffectiveStorePath)
+            ? Path.Combine(Path.GetFullPath(capture.Archive), ".capturechain", "web")
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(capture.EffectiveStorePath))!, "web");
         var plan = capture.PlanPath is null ? FilingPlan.Default : FilingPlan.Load(capture.PlanPath);
         // The web's own copy of the model (small; Predict is thread-safe): the run keeps its model private.
         var model = DocumentTypeModel.Load(capture.ModelPath);
@@ -84,7 +87,7 @@ public sealed record CaptureWebOptions(
             Configuration = new Dictionary<string, string>
             {
                 ["archive"] = Path.GetFullPath(capture.Archive),
-                ["store"] = Path.GetFullPath(capture.EffectiveStorePath),
+                ["store"] = Filing.Store.CaptureStores.Describe(capture.EffectiveStorePath), // never the password
                 ["registry"] = capture.RegistryPath,
                 ["model"] = capture.ModelPath,
                 ["model_version"] = model.Metadata.ModelVersion,

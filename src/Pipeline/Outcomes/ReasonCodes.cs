@@ -33,6 +33,8 @@ public static class ReasonCodes
     public const string NameOnly = MatchReasons.NameOnly;
     public const string NoIdentifier = MatchReasons.NoIdentifier;
     public const string CoverCaseUnknown = MatchReasons.CoverCaseUnknown;
+    public const string FolderHintUnknown = MatchReasons.FolderHintUnknown;
+    public const string FolderHintConflict = MatchReasons.FolderHintConflict;
     public const string QualitySample = "quality_sample";
     public const string SeparationUncertain = "separation_uncertain";
     public const string SheetConflict = "sheet_conflict";
@@ -44,6 +46,8 @@ public static class ReasonCodes
 
     // Other outcomes.
     public const string DuplicateContent = "duplicate_content";
+    /// <summary>The same paper scanned again: its text fingerprint is close to a filed document's of the same beneficiary and type.</summary>
+    public const string DuplicateRescan = "duplicate_rescan";
     public const string EmptyDocument = "empty_document";
 
     private static readonly Dictionary<string, string> Explanations = new()
@@ -69,6 +73,8 @@ public static class ReasonCodes
         [NameOnly] = "Only a name was found, which never identifies a person on its own: pick the beneficiary.",
         [NoIdentifier] = "No identifier (NIR, CAF number, case number, name and birth date) was found: pick the beneficiary.",
         [CoverCaseUnknown] = "The cover sheet names a case number that is not in the registry: check the cover sheet.",
+        [FolderHintUnknown] = "The archive folder's name gives a case number, NIR or person that is not in the registry: check the folder and pick the beneficiary.",
+        [FolderHintConflict] = "The archive folder's name and the document designate different beneficiaries (misplaced sheet?): pick the right one.",
         [SheetConflict] = "A page carries barcodes of different batch sheets: check which sheet it is.",
         [QualitySample] = "Filed automatically, sampled for a quality check: confirm or correct.",
         [SeparationUncertain] = "No separator sheet, and where this document starts or ends is uncertain: check its first and last pages (split or merge).",
@@ -76,6 +82,7 @@ public static class ReasonCodes
         [SplitByReviewer] = "A reviewer cut this document out of a longer one: confirm its type and beneficiary.",
         [MergedByReviewer] = "A reviewer joined this document with the one before it: confirm its type and beneficiary.",
         [DuplicateContent] = "The same content was already filed: nothing was filed twice.",
+        [DuplicateRescan] = "The same paper was already scanned and filed (same text, other scan): nothing was filed twice; see the original's path.",
         [EmptyDocument] = "Only blank pages or sheets between two separators: nothing to file.",
     };
 

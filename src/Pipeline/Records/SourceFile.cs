@@ -6,6 +6,12 @@ namespace CaptureChain.Pipeline.Records;
 /// <param name="Station">Scan station or watched folder name.</param>
 public sealed record CaptureDefaults(string? CaseNumber = null, string? Operator = null, string? Station = null)
 {
+    /// <summary>
+    /// Who the file's location says its documents concern (a legacy archive's folder names, read by
+    /// <see cref="Legacy.FolderNamePattern"/>): evidence of its own kind for the matcher, never enough alone when it is a name.
+    /// </summary>
+    public Classifier.Matching.BeneficiaryHint? Hint { get; init; }
+
     /// <summary>No defaults.</summary>
     public static CaptureDefaults None { get; } = new();
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CaptureChain.Classifier.Duplicates;
 using CaptureChain.Classifier.Matching;
 using CaptureChain.Filing;
 using CaptureChain.Filing.Archive;
@@ -19,7 +20,8 @@ namespace CaptureChain.Pipeline.Stages;
 /// <summary>
 /// The last stage: decides, assembles the document's searchable PDF from its pages, files it into its case folder
 /// (or the review queue), quarantines unreadable sources, and journals every outcome. Idempotent by document key, so
-/// a restarted batch never files a document twice.
+/// a restarted batch never files a document twice; a re-scan of a paper already filed for the same beneficiary and
+/// type (close text fingerprint, same dates) is recorded as a duplicate of it and not filed again.
 /// </summary>
 public sealed class FilingStage(
     ICaptureStore store,
@@ -33,6 +35,9 @@ public sealed class FilingStage(
 {
     private readonly FilingClerk _clerk = new(store, archive);
     private readonly ConcurrentDictionary<string, int> _recordedPerSource = new(StringComparer.Ordinal);
+    // One filing at a time per beneficiary and type, so two scans of one paper in a batch cannot both pass the re-scan
+    // check. Striped (a fixed set shared by hash) so that a night over a million documents does not grow a lock per person.
+    private readonly SemaphoreSlim[] _rescanLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public string Name => "file";
 
@@ -85,9 +90,29 @@ public sealed class FilingStage(
             target = placed.Target;
         }
 
+        var fingerprint = TextFingerprint.Compute(document.Text);
+        SemaphoreSlim? rescanLock = null;
         var pdf = Path.Combine(workFolder, $"doc-{Guid.NewGuid():N}.pdf");
         try
         {
+            RescanCheck? rescan = null;
+            if (status == DocumentStatus.Filed && fingerprint is not null)
+            {
+                var beneficiaryId = document.Match!.Beneficiary!.BeneficiaryId;
+                var type = document.Type!.DocumentType;
+                var stripe = _rescanLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(beneficiaryId + "\n" + type) % (uint)_rescanLocks.Length)];
+                await stripe.WaitAsync(ct).ConfigureAwait(false);
+                rescanLock = stripe;
+                rescan = await CheckRescanAsync(fingerprint, beneficiaryId, type, ct).ConfigureAwait(false);
+                if (rescan is { Original: { } rescanned, IsRescan: true })
+                {
+                    var duplicate = Record(document, DocumentStatus.Duplicate, [ReasonCodes.DuplicateRescan], rescanned.Path, rescanned.PdfSha256, contentHash,
+                        rescan: rescan) with { TextFingerprint = fingerprint.ToHex() };
+                    await store.RecordDocumentAsync(duplicate, ct).ConfigureAwait(false);
+                    return await Recorded(document.Source, duplicate, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
+                }
+            }
+
             await assembler.AssembleAsync(document.Pages.Select(p => p.Pdf ?? throw new InvalidOperationException(
                 $"page {p.PageNumber} has no PDF")).ToList(), pdf, ct).ConfigureAwait(false);
             FiledFile placedFile;
@@ -108,12 +133,15 @@ public sealed class FilingStage(
                 placedFile = await archive.PlaceForReviewAsync(pdf, ReviewId(key), ct).ConfigureAwait(false);
                 await store.OpenReviewItemAsync(key, reasons, JsonSerializer.Serialize(Candidates(document.Match)), ct).ConfigureAwait(false);
             }
-            var record = Record(document, status, reasons, placedFile.RelativePath, placedFile.Sha256, contentHash, qualitySample);
+            // The fingerprint is kept on every document, so a re-scan finds this one once it is filed (here or after review).
+            var record = Record(document, status, reasons, placedFile.RelativePath, placedFile.Sha256, contentHash, qualitySample, rescan)
+                with { TextFingerprint = fingerprint?.ToHex() };
             await store.RecordDocumentAsync(record, ct).ConfigureAwait(false);
             return await Recorded(document.Source, record, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
         }
         finally
         {
+            rescanLock?.Release();
             File.Delete(pdf);
             foreach (var page in document.Pages)
                 if (!page.TextFromSource && page.Pdf is { } own) File.Delete(own.PdfPath);
@@ -150,15 +178,38 @@ public sealed class FilingStage(
         return new DocumentOutcome(source, record, keptPages, resumed);
     }
 
+    /// <summary>The filed document of this beneficiary and type whose fingerprint is nearest, and whether it is the same paper.</summary>
+    private sealed record RescanCheck(int Compared, DocumentRecord? Original, int? Distance, bool? DatesAgree, bool IsRescan);
+
+    private async Task<RescanCheck> CheckRescanAsync(TextFingerprint fingerprint, string beneficiaryId, string documentType, CancellationToken ct)
+    {
+        var filed = await store.ListFiledFingerprintsAsync(beneficiaryId, documentType, ct).ConfigureAwait(false);
+        (DocumentRecord Record, FingerprintComparison Comparison)? best = null;
+        var compared = 0;
+        foreach (var record in filed)
+        {
+            if (!TextFingerprint.TryParse(record.TextFingerprint, out var other)) continue;
+            compared++;
+            var comparison = RescanDetection.Compare(fingerprint, other!);
+            // The nearest re-scan wins; failing that, the nearest document, to explain why it was not one.
+            if (best is null || (comparison.IsRescan, -comparison.Distance).CompareTo((best.Value.Comparison.IsRescan, -best.Value.Comparison.Distance)) > 0)
+                best = (record, comparison);
+        }
+        return best is { } b
+            ? new RescanCheck(compared, b.Record, b.Comparison.Distance, b.Comparison.DatesAgree, b.Comparison.IsRescan)
+            : new RescanCheck(compared, null, null, null, false);
+    }
+
     private DocumentRecord Record(CapturedDocument document, DocumentStatus status, IReadOnlyList<string> reasons, string? path, string? pdfSha, string contentHash,
-        bool qualitySample = false)
+        bool qualitySample = false, RescanCheck? rescan = null)
     {
         var match = document.Match;
         var beneficiary = match is { IsMatched: true } ? match.Beneficiary : null;
         return new DocumentRecord(document.Key, document.Source.Batch, document.Source.Inbox, status,
             document.Type?.DocumentType, document.Type?.Confidence is { } c ? Math.Round(c, 4) : null,
             document.Type?.Threshold is { } t ? Math.Round(t, 4) : null, modelVersion,
-            beneficiary?.BeneficiaryId, beneficiary?.CaseNumber, path, pdfSha, contentHash, reasons, Evidence(document, withText: status == DocumentStatus.Review || qualitySample, qualitySample));
+            beneficiary?.BeneficiaryId, beneficiary?.CaseNumber, path, pdfSha, contentHash, reasons,
+            Evidence(document, withText: status == DocumentStatus.Review || qualitySample, qualitySample, rescan));
     }
 
     /// <summary>
@@ -166,7 +217,7 @@ public sealed class FilingStage(
     /// keeps its OCR text (pages joined by form feeds): the review page highlights identifiers in it, split and merge
     /// re-read it, and a reviewer's decision turns it into a labelled training example.
     /// </summary>
-    private string Evidence(CapturedDocument document, bool withText, bool qualitySample = false)
+    private string Evidence(CapturedDocument document, bool withText, bool qualitySample = false, RescanCheck? rescan = null)
     {
         var ids = document.Identifiers;
         return JsonSerializer.Serialize(new
@@ -182,6 +233,24 @@ public sealed class FilingStage(
                 candidates = Candidates(m),
             } : null,
             cover_case_number = document.CoverCaseNumber,
+            folder_hint = document.Source.Defaults.Hint is { } hint ? new
+            {
+                case_number = hint.CaseNumber,
+                nir = hint.Nir?.Masked,
+                name = hint.Name is not null,
+                birth_date = hint.BirthDate is not null,
+                beneficiary_id = hint.BeneficiaryId,
+            } : null,
+            // The re-scan check: how near the nearest filed document of this beneficiary and type is (bits of 128).
+            rescan_check = rescan is null ? null : new
+            {
+                compared = rescan.Compared,
+                nearest_document = rescan.Original is { } o ? new { source = o.Key.SourceName, first_page = o.Key.FirstPage, last_page = o.Key.LastPage, path = o.Path } : null,
+                distance = rescan.Distance,
+                dates_agree = rescan.DatesAgree,
+                max_distance = RescanDetection.MaxDistance,
+                is_rescan = rescan.IsRescan,
+            },
             quality_sample = qualitySample,
             separation = document.StartProbability is { } start ? new { start_probability = Math.Round(start, 4), uncertain = document.SeparationUncertain } : null,
             identifiers = ids is null ? null : new

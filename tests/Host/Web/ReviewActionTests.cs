@@ -312,8 +312,12 @@ public sealed class ReviewDecisionEdgeTests(ReviewSite site)
         filed.Status.Should().Be(DocumentStatus.Filed);
         var candidates = JsonSerializer.Serialize(new[] { new { beneficiary_id = ReviewSite.AnneLeroy.Id, case_number = ReviewSite.AnneLeroy.CaseNumber, matched_by = new[] { "nir" } } });
         var session = await site.SessionAsync("reviewer");
+        var dashboard = await site.SessionAsync("operator");
+        var quality0 = await dashboard.JsonAsync(HttpMethod.Get, "/api/batches/quality");
 
         var sample = await site.Store.OpenReviewItemAsync(filed.Key, ["quality_sample"], candidates);
+        (await dashboard.JsonAsync(HttpMethod.Get, "/api/batches/quality")).GetProperty("samples_waiting").GetInt32()
+            .Should().Be(quality0.GetProperty("samples_waiting").GetInt32() + 1);
         var view = await session.JsonAsync(HttpMethod.Get, $"/api/review/items/{sample.Id}");
         view.GetProperty("quality_sample").GetBoolean().Should().BeTrue();
         view.GetProperty("can_edit").GetBoolean().Should().BeFalse();
@@ -340,5 +344,15 @@ public sealed class ReviewDecisionEdgeTests(ReviewSite site)
         example.Corrected.Should().BeTrue();
         example.DocumentType.Should().Be("courrier");
         example.Text.Should().Contain("CERTIFICAT");
+
+        // The dashboard's measured precision of automatic filing counts both checks: one confirmed, one found wrong.
+        var quality = await dashboard.JsonAsync(HttpMethod.Get, "/api/batches/quality");
+        var confirmedNow = quality.GetProperty("confirmed").GetInt32();
+        var wrongNow = quality.GetProperty("found_wrong").GetInt32();
+        confirmedNow.Should().Be(quality0.GetProperty("confirmed").GetInt32() + 1);
+        wrongNow.Should().Be(quality0.GetProperty("found_wrong").GetInt32() + 1);
+        quality.GetProperty("samples_waiting").GetInt32().Should().Be(quality0.GetProperty("samples_waiting").GetInt32());
+        quality.GetProperty("precision").GetDouble().Should().BeApproximately((double)confirmedNow / (confirmedNow + wrongNow), 1e-4);
+        quality.GetProperty("precision_lower_95").GetDouble().Should().BeLessThan(quality.GetProperty("precision").GetDouble());
     }
 }

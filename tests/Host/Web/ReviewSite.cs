@@ -82,7 +82,12 @@ public sealed class ReviewSite : IAsyncLifetime
         Directory.CreateDirectory(Inbox);
         WriteRegistry();
         WriteInbox();
-        var options = new CaptureOptions(Archive, RegistryPath, ShippedModel, OcrWorkers: 2);
+        // This desk's scan room puts separator sheets between documents: a file without one is one document until a
+        // reviewer splits it (the split tests). Cutting such files automatically is tested in tests/Pipeline.
+        var options = new CaptureOptions(Archive, RegistryPath, ShippedModel, OcrWorkers: 2)
+        {
+            Separation = CaptureChain.Pipeline.Stages.AutomaticSeparation.Off,
+        };
         _run = await CaptureRun.OpenAsync(options);
         Report = await _run.ProcessInboxAsync(Inbox, CaptureDefaults.None, null, CancellationToken.None);
         Store = _run.Store;
@@ -165,6 +170,7 @@ public sealed class ReviewSite : IAsyncLifetime
     public const string PetitReminder = "relance_petit.png";   // name only, never decided: the access tests' item
     public const string MartinThanks = "remerciements_martin.png"; // homonyms, never decided: the item view test's item
     public const string LeroyLetter = "courrier_leroy.png";    // name only: two reviewers confirm it at the same time
+    public const string DurandRent = "loyer_durand.png";       // name only: relabelled by a reviewer, then retraining learns it
 
     private void WriteInbox()
     {
@@ -208,6 +214,8 @@ public sealed class ReviewSite : IAsyncLifetime
             "", "Jeanne MARTIN"));
         Png(LeroyLetter, Page("Madame Anne LEROY", "", "Objet : changement de coordonnées", "", "Madame, Monsieur,",
             "Je vous informe de mon nouveau numéro de téléphone.", "", "Anne LEROY"));
+        Png(DurandRent, Page("Monsieur Paul DURAND", "", "Objet : mon loyer", "", "Madame, Monsieur,",
+            "Je vous transmets le reçu de mon loyer du mois de mars,", "payé à l'association Habitat Seniors de Pessac.", "", "Paul DURAND"));
         Png(PetitReminder, Page("Monsieur Marc PETIT", "", "Objet : relance", "", "Je n'ai pas reçu de réponse à ma demande du mois dernier.",
             "Pouvez-vous me dire où en est mon dossier ?", "", "Marc PETIT"));
         Png(LeroyCertificate, Page("CERTIFICAT MÉDICAL", "", "Je soussigné, docteur en médecine, certifie avoir examiné",

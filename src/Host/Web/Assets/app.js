@@ -451,9 +451,21 @@ const Batches = {
     const app = document.getElementById('app');
     const table = el('table', { id: 'batches' });
     const filter = el('select', { onchange: () => draw() }, el('option', { value: '' }, 'Tous les lots'), el('option', { value: 'running' }, 'En cours'));
-    app.replaceChildren(el('h1', {}, 'Lots de numérisation'), el('p', {}, filter, ' ', el('span', { class: 'muted', id: 'refreshed' })), table);
+    const quality = el('div', { class: 'cards', id: 'quality-cards' });
+    app.replaceChildren(el('h1', {}, 'Lots de numérisation'),
+      el('h2', {}, 'Contrôle qualité du classement automatique'), quality,
+      el('p', {}, filter, ' ', el('span', { class: 'muted', id: 'refreshed' })), table);
+    const drawQuality = async () => {
+      let q;
+      try { q = await api('GET', '/api/batches/quality'); } catch (e) { return; }
+      const card = (k, v) => el('div', { class: 'card' }, el('div', { class: 'v' }, String(v)), el('div', { class: 'k' }, k));
+      quality.replaceChildren(card('classés automatiquement', q.filed_automatically), card('échantillons contrôlés', q.samples_checked),
+        card('à contrôler', q.samples_waiting), card('trouvés mal classés', q.found_wrong),
+        card('précision mesurée', pct(q.precision)), card('borne basse (95 %)', pct(q.precision_lower_95)));
+    };
     const draw = async () => {
       let data;
+      drawQuality();
       try { data = await api('GET', '/api/batches' + (filter.value ? '?status=' + filter.value : '')); } catch (e) { flash(e.message, false); return; }
       table.replaceChildren(el('tr', {}, ['Début', 'Type', 'Poste / opérateur', 'Statut', 'Pages', 'Pages/min', 'Documents', 'Classés', 'En revue', 'Rejetés', 'Doublons', 'Fichiers rejetés']
         .map((h, i) => el('th', { class: i >= 4 ? 'num' : '' }, h))),

@@ -32,6 +32,9 @@ internal static class BatchEndpoints
             return WebJson.Ok(new { batches = batches.Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(b => Describe(b, now)), now });
         });
 
+        // Declared before "/{id}": a literal segment wins over a parameter, but say it where it is read.
+        api.MapGet("/quality", async (CaptureWebOptions options, CancellationToken ct) => WebJson.Ok(await AutomaticFilingQuality.MeasureAsync(options.Store, ct)));
+
         api.MapGet("/{id}", async (string id, CaptureWebOptions options, CancellationToken ct) =>
             TryParse(id) is { } batch && await options.Store.GetBatchAsync(batch, ct) is { } summary
                 ? WebJson.Ok(Describe(summary, options.Time.GetUtcNow()))

@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Xunit.Abstractions;
+using CaptureChain.Classifier.Matching;
+using CaptureChain.Corpus.Documents;
+using CaptureChain.Corpus.Population;
+using CaptureChain.Corpus.Scanning;
+using CaptureChain.Filing.Manifest;
+using CaptureChain.Filing.Store;
+using CaptureChain.Ocr.Imaging;
+using CaptureChain.Pipeline.Legacy;
+using CaptureChain.Pipeline.Outcomes;
+using CaptureChain.Pipeline.Records;
+
+namespace CaptureChain.Pipeline.Tests.Legacy;
+
+/// <summary>
+/// Legacy archive quirks through the whole chain (real Tesseract, SQLite, qpdf, the shipped model): the same paper
+/// scanned twice is filed once, another year's notice of the same person is filed too, and folder names feed matching.
+/// </summary>
+public sealed class LegacyArchiveTests(ITestOutputHelper output) : IDisposable
+{
+    // An office scanner: grey 300 dpi, a little skew, grain and specks (each scan draws its own skew and noise).
+    private static readonly ScanProfile Office = new(Dpi: 300, Mode: ScanColourMode.Grey, MaxSkewDegrees: 1.0, PaperLevel: 245, InkLevel: 25,
+        Unevenness: 0.03, Grain: 2, Speckles: 40);
+
+    private readonly ScratchFolder _scratch = new();
+
+    // People whose names are one word each, so that "CASE LAST First" folder names read back unambiguously.
+    private readonly List<Person> _people = new PopulationGenerator(71).Generate(16, 0, 0).Registry
+        .Where(p => !p.LastName.Contains(' ') && !p.FirstName.Contains(' ') && p.CaseNumber is not null).ToList();
+
+    private string Registry()
+    {
+        var path = _scratch.File("registry.csv");
+        if (!File.Exists(path)) RegistryCsv.Write(path, _people);
+        return path;
+    }
+
+    public void Dispose() => _scratch.Dispose();
+
+    private static string ShippedModel([CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "models", "doctype.zip"));
+
+    private Task<CaptureRun> OpenAsync() =>
+        CaptureRun.OpenAsync(new CaptureOptions(_scratch.File("archive"), Registry(), ShippedModel(), OcrWorkers: 2,
+            Policy: FilingPolicy.Default with { QualitySampleShare = 0 }));
+
+    /// <summary>Renders <paramref name="spec"/> clean, then scans it with the office profile and <paramref name="noiseSeed"/>.</summary>
+    private static void Scan(DocumentSpec spec, int noiseSeed, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var clean = DocumentRenderer.Render(spec with { Scan = null, Dpi = 300 });
+        var rng = new Random(noiseSeed);
+        var scanned = new List<PageImage>();
+        try
+        {
+            foreach (var page in clean) scanned.Add(ScanNoise.Apply(page, Office, rng));
+            PageImage.SaveMultipageTiff(path, scanned, ImageFileFormat.TiffLzw);
+        }
+        finally
+        {
+            foreach (var page in clean.Concat(scanned)) page.Dispose();
+        }
+    }
+
+    private static JsonElement RescanCheck(DocumentRecord record) =>
+        JsonDocument.Parse(record.EvidenceJson!).RootElement.GetProperty("rescan_check");
+
+    [Fact]
+    public async Task A_paper_scanned_twice_is_filed_once_and_the_notice_of_another_year_is_filed_too()
+    {
+        var person = _people[0];
+        var inbox = Directory.CreateDirectory(_scratch.File("inbox")).FullName;
+        var notice2023 = new DocumentSpec(DocumentTypes.AvisImposition, person, 501, Variant: 0, PageCount: 1, IssueDate: new DateOnly(2023, 8, 1));
+        // The next year's notice: same person, same form, same reference income; other year, other references.
+        var notice2024 = notice2023 with { Seed = 502, IssueDate = new DateOnly(2024, 8, 1) };
+        Scan(notice2023, noiseSeed: 1, Path.Combine(inbox, "boite1", "avis.tif"));
+        Scan(notice2023, noiseSeed: 2, Path.Combine(inbox, "boite2", "avis-bis.tif"));
+        Scan(notice2024, noiseSeed: 3, Path.Combine(inbox, "boite2", "avis-2024.tif"));
+
+        await using var run = await OpenAsync();
+        // The boxes were scanned for this dossier: its case acts like a cover sheet, so the test is about re-scans, not matching.
+        var report = await run.ProcessInboxAsync(inbox, new CaptureDefaults(CaseNumber: person.CaseNumber), null, CancellationToken.None);
+
+        var records = report.Outcomes.Select(o => o.Record).ToDictionary(r => r.Key.SourceName);
+        records.Should().HaveCount(3);
+        records["boite2/avis-2024.tif"].Status.Should().Be(DocumentStatus.Filed, string.Join(",", records["boite2/avis-2024.tif"].Reasons));
+        var scans = new[] { records["boite1/avis.tif"], records["boite2/avis-bis.tif"] };
+        var original = scans.Should().ContainSingle(r => r.Status == DocumentStatus.Filed, string.Join(" / ", scans.Select(s => $"{s.Status} {string.Join(",", s.Reasons)} {RescanCheck(s)}"))).Subject;
+        var duplicate = scans.Single(r => r != original);
+        duplicate.Status.Should().Be(DocumentStatus.Duplicate);
+        duplicate.Reasons.Should().Equal(ReasonCodes.DuplicateRescan);
+        duplicate.Path.Should().Be(original.Path, "a re-scan points to the document already filed");
+        duplicate.BeneficiaryId.Should().Be(person.BeneficiaryId);
+
+        // Explainable: the distance to the original, within the threshold, dates agreeing.
+        var check = RescanCheck(duplicate);
+        output.WriteLine($"re-scan: {check}");
+        output.WriteLine($"other year: {RescanCheck(records["boite2/avis-2024.tif"])}");
+        check.GetProperty("is_rescan").GetBoolean().Should().BeTrue();
+        check.GetProperty("distance").GetInt32().Should().BeLessThanOrEqualTo(check.GetProperty("max_distance").GetInt32());
+        check.GetProperty("nearest_document").GetProperty("source").GetString().Should().Be(original.Key.SourceName);
+        // The other year's notice was compared and told apart.
+        var other = RescanCheck(records["boite2/avis-2024.tif"]);
+        if (other.GetProperty("compared").GetInt32() > 0)
+            (other.GetProperty("dates_agree").GetBoolean() && other.GetProperty("distance").GetInt32() <= other.GetProperty("max_distance").GetInt32())
+                .Should().BeFalse();
+
+        // Fingerprints are stored so that a later run finds the filed ones; one PDF per paper in the case folder.
+        (await run.Store.ListFiledFingerprintsAsync(person.BeneficiaryId!, DocumentTypes.AvisImposition)).Should().HaveCount(2);
+        Directory.EnumerateFiles(_scratch.File("archive"), "*.pdf", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/.")).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task In_a_legacy_tree_the_folder_case_files_a_document_and_a_sheet_in_another_persons_folder_goes_to_review()
+    {
+        var (marie, paul) = (_people[1], _people[2]);
+        var inbox = Directory.CreateDirectory(_scratch.File("legacy")).FullName;
+        string Folder(Person p) => $"APA/{p.CaseNumber} {p.LastName.ToUpperInvariant()} {p.FirstName}";
+        var own = $"{Folder(marie)}/2013/scan0001.tif";
+        var misplaced = $"{Folder(paul)}/2012/scan0007.tif"; // a notice of Marie's filed in Paul's folder long ago
+        Scan(new DocumentSpec(DocumentTypes.AvisImposition, marie, 601, PageCount: 1, IssueDate: new DateOnly(2013, 8, 1)), 4, Path.Combine(inbox, own));
+        Scan(new DocumentSpec(DocumentTypes.AvisImposition, marie, 602, PageCount: 1, IssueDate: new DateOnly(2012, 8, 1)), 5, Path.Combine(inbox, misplaced));
+        var pattern = FolderNamePattern.Parse(@"^APA/(?<case>[A-Z]{3}-\d{4}-\d{5}) (?<last>[^ /]+) (?<first>[^/]+)/");
+
+        await using var run = await OpenAsync();
+        var records = new Dictionary<string, DocumentRecord>();
+        foreach (var relative in new[] { own, misplaced })
+        {
+            // What a bulk job does per file: the defaults with the folder's hint.
+            var defaults = pattern.Apply(CaptureDefaults.None, relative);
+            defaults.Hint!.CaseNumber.Should().NotBeNull();
+            var report = await run.ProcessFilesAsync(inbox, [Path.Combine(inbox, relative)], defaults, "bulk", null, CancellationToken.None);
+            records[relative] = report.Outcomes.Should().ContainSingle().Subject.Record;
+        }
+
+        var filed = records[own];
+        filed.Status.Should().Be(DocumentStatus.Filed, string.Join(",", filed.Reasons));
+        filed.BeneficiaryId.Should().Be(marie.BeneficiaryId);
+        filed.CaseNumber.Should().Be(marie.CaseNumber);
+        var match = JsonDocument.Parse(filed.EvidenceJson!).RootElement.GetProperty("match");
+        match.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()).Should().Contain([MatchEvidence.FolderCaseNumber, MatchEvidence.FolderName]);
+
+        var review = records[misplaced];
+        review.Status.Should().Be(DocumentStatus.Review);
+        review.Reasons.Should().Contain(ReasonCodes.FolderHintConflict);
+        review.BeneficiaryId.Should().BeNull("nobody is chosen when the folder and the page disagree");
+    }
+}
