@@ -26,7 +26,7 @@ public static class BulkCommand
 
     private static ServiceConfiguration Configuration(string? configPath)
     {
-        try { return ServiceConfigurationFile.Resolve(configPath, new ServiceOverrides(), new ServiceFallbacks(DataFolder.Path, DataFolder.ImportedRegistry, DataFolder.ShippedModel)); }
+        try { return ServiceConfigurationFile.Resolve(configPath, new ServiceOverrides(), new ServiceFallbacks(DataFolder.Path, DataFolder.ImportedRegistry, DataFolder.ActiveModel)); }
         catch (ServiceConfigurationException e) { throw new RunCannotProceedException(e.Message, e); }
     }
 

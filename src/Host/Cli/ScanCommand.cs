@@ -87,7 +87,7 @@ public static class ScanCommand
         var manifest = line.Get("manifest") ?? Path.Combine(archive, "manifest.jsonl");
         var defaults = new CaptureDefaults(line.Get("case"), line.Get("operator") ?? Environment.UserName, line.Get("station") ?? Environment.MachineName);
         line.RejectUnknown();
-        var options = new CaptureOptions(archive, registry ?? ImportedRegistryOrFail(), model ?? DataFolder.ShippedModel, plan, store, workers);
+        var options = new CaptureOptions(archive, registry ?? ImportedRegistryOrFail(), model ?? DataFolder.ActiveModel, plan, store, workers);
 
         // ct (Ctrl+C) stops the scanner; a second Ctrl+C aborts the processing too.
         using var abort = new CancellationTokenSource();

@@ -20,7 +20,7 @@ public static class ServeCommand
         line.RejectUnknown();
 
         ServiceConfiguration configuration;
-        try { configuration = ServiceConfigurationFile.Resolve(configPath, overrides, new ServiceFallbacks(DataFolder.Path, DataFolder.ImportedRegistry, DataFolder.ShippedModel)); }
+        try { configuration = ServiceConfigurationFile.Resolve(configPath, overrides, new ServiceFallbacks(DataFolder.Path, DataFolder.ImportedRegistry, DataFolder.ActiveModel)); }
         catch (ServiceConfigurationException e) { throw new RunCannotProceedException(e.Message, e); }
 
         await using var run = await ProcessCommand.Open(configuration.ToCaptureOptions(), ct);

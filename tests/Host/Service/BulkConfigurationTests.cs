@@ -31,13 +31,15 @@ public sealed class BulkConfigurationTests : IDisposable
                 "folderPattern": "^(?<case>APA-\\d{4}-\\d{5})/",
                 "window": { "cron": "0 0 20 * * ?", "duration": "10:00:00" }, "parallelism": 3, "leaseSeconds": 30
               } ],
-              "retraining": { "cron": "0 30 6 ? * SUN" }
+              "retraining": { "cron": "0 30 6 ? * SUN", "samples": "../samples" }
             }
             """), new ServiceOverrides(), Fallbacks);
 
         c.Node.Should().Be("capture-01");
         c.StorePath.Should().Be("Host=db.example;Port=5432;Username=capture;Database=capture");
         c.RetrainingCron.Should().Be("0 30 6 ? * SUN");
+        c.RetrainingSamples.Should().Be(Path.Combine(_root, "samples"));
+        c.RetrainingRegistry.Should().BeNull("the data folder's registry is the default");
         var job = c.BulkJobs.Should().ContainSingle().Subject;
         job.Name.Should().Be("archives-1990");
         job.Source.Should().Be(Path.Combine(_root, "legacy"));
@@ -64,6 +66,14 @@ public sealed class BulkConfigurationTests : IDisposable
         var path = Config($$"""{ "archive": "../archive", "registry": "registry.csv", "bulkJobs": [ {{job}} ] }""");
         var act = () => ServiceConfigurationFile.Resolve(path, new ServiceOverrides(), Fallbacks);
         act.Should().Throw<ServiceConfigurationException>().WithMessage($"*{message}*");
+    }
+
+    [Fact]
+    public void A_retraining_schedule_without_its_samples_folder_is_refused()
+    {
+        var path = Config("""{ "archive": "../archive", "registry": "registry.csv", "retraining": { "cron": "0 30 6 ? * SUN" } }""");
+        var act = () => ServiceConfigurationFile.Resolve(path, new ServiceOverrides(), Fallbacks);
+        act.Should().Throw<ServiceConfigurationException>().WithMessage("*retraining.samples*");
     }
 
     [Fact]
