@@ -62,6 +62,20 @@ public static class CorpusGenerator
     private sealed record FilePlan(int Index, string Name, FileFormat Format, ImageFileFormat TiffCompression, ScanProfile Profile,
         Person Subject, bool Envelope, bool Duplex, IReadOnlyList<DocPlan> Documents, int Seed, bool Unseparated = false);
 
+    private static readonly object DrawingGate = new();
+
+    /// <summary>Holds <see cref="DrawingGate"/> for a using block.</summary>
+    private readonly struct DrawingGateScope : IDisposable
+    {
+        public static DrawingGateScope Enter()
+        {
+            Monitor.Enter(DrawingGate);
+            return default;
+        }
+
+        public void Dispose() => Monitor.Exit(DrawingGate);
+    }
+
     /// <summary>Writes <c>inbox/*</c>, <c>registry.csv</c> and <c>truth.jsonl</c> under <see cref="CorpusOptions.OutputDirectory"/>.</summary>
     public static CorpusResult Generate(CorpusOptions options, CancellationToken ct = default)
     {
@@ -87,6 +101,9 @@ public static class CorpusGenerator
         var documents = new ConcurrentBag<TruthDocument>();
         var sheets = new ConcurrentBag<TruthSheetPage>();
         var pageCount = 0;
+        // One corpus is drawn at a time in a process (each with every core): cairo's FreeType font cache fails under
+        // several generators drawing at once (test fixtures of one assembly do), even with the per-page retries.
+        lock (DrawingGate)
         using (var pool = new CanvasPool())
         {
             Parallel.ForEach(plans,
@@ -141,6 +158,7 @@ public static class CorpusGenerator
         }
         var counts = new ConcurrentDictionary<string, int>();
         using var pool = new CanvasPool();
+        using var gate = DrawingGateScope.Enter();
         // Templates compose with shared state: compose every draft here, in order, and only draw in parallel
         // (composing in parallel mixed pages of different documents and mislabelled samples).
         var drafts = jobs.Select(job => (Job: job, Draft: Templates.Compose(job.Spec))).ToList();
