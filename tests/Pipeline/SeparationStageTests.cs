@@ -162,6 +162,20 @@ public sealed class SeparationStageTests
     }
 
     [Fact]
+    public async Task Documents_carry_the_page_count_of_their_whole_source_trailing_sheets_and_blanks_included()
+    {
+        var stage = new SeparationStage();
+        var source = Build.Source();
+        var pages = Build.Pages(source, "c", "s", "c", "b", "s", "b");
+
+        foreach (var page in pages) await SendAsync(stage, page);
+        var documents = (await SendAsync(stage, new SourceRead(source, 6, null))).Cast<CapturedDocument>().ToList();
+
+        documents.Select(d => d.LastPage).Max().Should().BeLessThan(5, "the last document ends before the trailing sheet");
+        documents.Should().OnlyContain(d => d.PagesInSource == 6, "the source is recorded with every page read, not the last page of its last document");
+    }
+
+    [Fact]
     public async Task Interleaved_sources_are_gathered_apart()
     {
         var stage = new SeparationStage();

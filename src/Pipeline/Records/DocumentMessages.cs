@@ -23,6 +23,9 @@ public sealed record CapturedDocument(
     /// <summary>How many documents separation cut out of the source (the last one recorded marks the source done).</summary>
     public int DocumentsInSource { get; init; } = 1;
 
+    /// <summary>Pages of the whole source, sheets and blank backs included (recorded with the source once it is done).</summary>
+    public int? PagesInSource { get; init; }
+
     /// <summary>Identity in the store: the same pages of the same file always give the same key.</summary>
     public DocumentKey Key => new(Source.RelativeName, Source.Sha256, FirstPage, LastPage);
 

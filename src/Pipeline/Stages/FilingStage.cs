@@ -45,7 +45,7 @@ public sealed class FilingStage(
     {
         yield return item switch
         {
-            CapturedDocument document => await FileAsync(document, ct).ConfigureAwait(false),
+            CapturedDocument document => await FileAndCleanUpAsync(document, ct).ConfigureAwait(false),
             RejectedSource rejected => await QuarantineAsync(rejected, ct).ConfigureAwait(false),
             _ => throw new InvalidOperationException($"Unexpected message {item.GetType().Name}"),
         };
@@ -59,18 +59,32 @@ public sealed class FilingStage(
         return [QuarantineAsync(rejected, CancellationToken.None).GetAwaiter().GetResult()];
     }
 
+    // The pages' own PDFs (from OCR) are work files whatever became of the document: filed, for review, already done, duplicate.
+    private async Task<DocumentOutcome> FileAndCleanUpAsync(CapturedDocument document, CancellationToken ct)
+    {
+        try
+        {
+            return await FileAsync(document, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var page in document.Pages)
+                if (!page.TextFromSource && page.Pdf is { } own) File.Delete(own.PdfPath);
+        }
+    }
+
     private async Task<DocumentOutcome> FileAsync(CapturedDocument document, CancellationToken ct)
     {
         var key = document.Key;
         if (await store.FindDocumentAsync(key, ct).ConfigureAwait(false) is { } done)
-            return await Recorded(document.Source, done, document.Pages.Count, document.DocumentsInSource, resumed: true, ct).ConfigureAwait(false);
+            return await Recorded(document, done, resumed: true, ct).ConfigureAwait(false);
 
         var contentHash = ContentHash(document);
         if (await store.FindFiledByContentAsync(contentHash, ct).ConfigureAwait(false) is { } original)
         {
             var duplicate = Record(document, DocumentStatus.Duplicate, [ReasonCodes.DuplicateContent], original.Path, original.PdfSha256, contentHash);
             await store.RecordDocumentAsync(duplicate, ct).ConfigureAwait(false);
-            return await Recorded(document.Source, duplicate, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
+            return await Recorded(document, duplicate, resumed: false, ct).ConfigureAwait(false);
         }
 
         var verdict = FilingDecision.Decide(document, policy);
@@ -109,7 +123,7 @@ public sealed class FilingStage(
                     var duplicate = Record(document, DocumentStatus.Duplicate, [ReasonCodes.DuplicateRescan], rescanned.Path, rescanned.PdfSha256, contentHash,
                         rescan: rescan) with { TextFingerprint = fingerprint.ToHex() };
                     await store.RecordDocumentAsync(duplicate, ct).ConfigureAwait(false);
-                    return await Recorded(document.Source, duplicate, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
+                    return await Recorded(document, duplicate, resumed: false, ct).ConfigureAwait(false);
                 }
             }
 
@@ -137,14 +151,12 @@ public sealed class FilingStage(
             var record = Record(document, status, reasons, placedFile.RelativePath, placedFile.Sha256, contentHash, qualitySample, rescan)
                 with { TextFingerprint = fingerprint?.ToHex() };
             await store.RecordDocumentAsync(record, ct).ConfigureAwait(false);
-            return await Recorded(document.Source, record, document.Pages.Count, document.DocumentsInSource, resumed: false, ct).ConfigureAwait(false);
+            return await Recorded(document, record, resumed: false, ct).ConfigureAwait(false);
         }
         finally
         {
             rescanLock?.Release();
             File.Delete(pdf);
-            foreach (var page in document.Pages)
-                if (!page.TextFromSource && page.Pdf is { } own) File.Delete(own.PdfPath);
         }
     }
 
@@ -166,16 +178,17 @@ public sealed class FilingStage(
     }
 
     // Counts recorded documents per source; the last one marks the source done so a restart skips it whole.
-    private async Task<DocumentOutcome> Recorded(SourceFile source, DocumentRecord record, int keptPages, int documentsInSource, bool resumed, CancellationToken ct)
+    private async Task<DocumentOutcome> Recorded(CapturedDocument document, DocumentRecord record, bool resumed, CancellationToken ct)
     {
+        var source = document.Source;
         var key = source.RelativeName + "\n" + source.Sha256;
-        if (_recordedPerSource.AddOrUpdate(key, 1, (_, n) => n + 1) == documentsInSource)
+        if (_recordedPerSource.AddOrUpdate(key, 1, (_, n) => n + 1) == document.DocumentsInSource)
         {
             _recordedPerSource.TryRemove(key, out _);
             await store.MarkSourceAsync(new SourceRecord(source.Batch, source.Inbox, source.RelativeName, source.Sha256, source.Size,
-                null, SourceStatus.Done, null), ct).ConfigureAwait(false);
+                document.PagesInSource, SourceStatus.Done, null), ct).ConfigureAwait(false);
         }
-        return new DocumentOutcome(source, record, keptPages, resumed);
+        return new DocumentOutcome(source, record, document.Pages.Count, resumed);
     }
 
     /// <summary>The filed document of this beneficiary and type whose fingerprint is nearest, and whether it is the same paper.</summary>

@@ -76,7 +76,7 @@ public sealed class SeparationStage(DocumentTypeModel? model = null, AutomaticSe
                 "Le fichier ne contient que des pages blanches ou des feuilles de séparation."));
             yield break;
         }
-        foreach (var document in documents) yield return document with { DocumentsInSource = documents.Count };
+        foreach (var document in documents) yield return document with { DocumentsInSource = documents.Count, PagesInSource = total };
     }
 
     public IEnumerable<DocumentMessage> OnFault(PageMessage item, Exception fault)

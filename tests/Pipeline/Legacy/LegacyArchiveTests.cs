@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Xunit.Abstractions;
 using CaptureChain.Classifier.Matching;
 using CaptureChain.Corpus.Documents;
@@ -147,5 +148,41 @@ public sealed class LegacyArchiveTests(ITestOutputHelper output) : IDisposable
         review.Status.Should().Be(DocumentStatus.Review);
         review.Reasons.Should().Contain(ReasonCodes.FolderHintConflict);
         review.BeneficiaryId.Should().BeNull("nobody is chosen when the folder and the page disagree");
+    }
+
+    [Fact]
+    public async Task A_copy_of_a_filed_file_is_a_duplicate_and_leaves_no_page_pdf_in_the_work_folder_of_a_long_bulk_batch()
+    {
+        var person = _people[3];
+        var inbox = Directory.CreateDirectory(_scratch.File("copies")).FullName;
+        Scan(new DocumentSpec(DocumentTypes.AvisImposition, person, 701, PageCount: 1, IssueDate: new DateOnly(2019, 8, 1)), 6, Path.Combine(inbox, "boite1", "avis.tif"));
+        Directory.CreateDirectory(Path.Combine(inbox, "boite9"));
+        File.Copy(Path.Combine(inbox, "boite1", "avis.tif"), Path.Combine(inbox, "boite9", "avis-copie.tif"));
+
+        await using var run = await OpenAsync();
+        var work = CaptureStores.WorkFolder(Path.Combine(_scratch.File("archive"), ".capturechain", "capture.db"));
+        var files = Channel.CreateUnbounded<BulkSourceFile>();
+        var outcomes = new List<(BulkSourceOutcome Outcome, string[] PdfsInWork)>();
+        var settled = new SemaphoreSlim(0);
+        var defaults = new CaptureDefaults(CaseNumber: person.CaseNumber);
+        var batch = run.ProcessStreamAsync(inbox, files.Reader, CaptureDefaults.None, (outcome, _) =>
+        {
+            // The batch is still running (a bulk window's batch lasts the night): whatever a settled file left is left for hours.
+            outcomes.Add((outcome, Directory.EnumerateFiles(work, "*.pdf", SearchOption.AllDirectories).ToArray()));
+            settled.Release();
+            return ValueTask.CompletedTask;
+        }, null, CancellationToken.None);
+
+        foreach (var relative in new[] { "boite1/avis.tif", "boite9/avis-copie.tif" })
+        {
+            await files.Writer.WriteAsync(new BulkSourceFile(relative, defaults));
+            (await settled.WaitAsync(TimeSpan.FromMinutes(2))).Should().BeTrue($"{relative} settles");
+        }
+        files.Writer.Complete();
+        await batch;
+
+        outcomes.Select(o => o.Outcome.Documents.Single().Status).Should().Equal(DocumentStatus.Filed, DocumentStatus.Duplicate);
+        outcomes[1].Outcome.Documents.Single().Reasons.Should().Equal(ReasonCodes.DuplicateContent);
+        outcomes.Should().OnlyContain(o => o.PdfsInWork.Length == 0, "each document's page PDFs are deleted once it is recorded, whatever its outcome");
     }
 }
