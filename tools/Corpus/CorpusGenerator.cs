@@ -62,19 +62,9 @@ public static class CorpusGenerator
     private sealed record FilePlan(int Index, string Name, FileFormat Format, ImageFileFormat TiffCompression, ScanProfile Profile,
         Person Subject, bool Envelope, bool Duplex, IReadOnlyList<DocPlan> Documents, int Seed, bool Unseparated = false);
 
-    private static readonly object DrawingGate = new();
-
-    /// <summary>Holds <see cref="DrawingGate"/> for a using block.</summary>
-    private readonly struct DrawingGateScope : IDisposable
-    {
-        public static DrawingGateScope Enter()
-        {
-            Monitor.Enter(DrawingGate);
-            return default;
-        }
-
-        public void Dispose() => Monitor.Exit(DrawingGate);
-    }
+    // One corpus is drawn at a time in a process (each with every core): cairo's FreeType font cache fails under
+    // several generators drawing at once (test fixtures of one assembly do), even with the per-page retries.
+    private static readonly Lock DrawingGate = new();
 
     /// <summary>Writes <c>inbox/*</c>, <c>registry.csv</c> and <c>truth.jsonl</c> under <see cref="CorpusOptions.OutputDirectory"/>.</summary>
     public static CorpusResult Generate(CorpusOptions options, CancellationToken ct = default)
@@ -101,8 +91,6 @@ public static class CorpusGenerator
         var documents = new ConcurrentBag<TruthDocument>();
         var sheets = new ConcurrentBag<TruthSheetPage>();
         var pageCount = 0;
-        // One corpus is drawn at a time in a process (each with every core): cairo's FreeType font cache fails under
-        // several generators drawing at once (test fixtures of one assembly do), even with the per-page retries.
         lock (DrawingGate)
         using (var pool = new CanvasPool())
         {
@@ -157,41 +145,43 @@ public static class CorpusGenerator
             }
         }
         var counts = new ConcurrentDictionary<string, int>();
-        using var pool = new CanvasPool();
-        using var gate = DrawingGateScope.Enter();
         // Templates compose with shared state: compose every draft here, in order, and only draw in parallel
         // (composing in parallel mixed pages of different documents and mislabelled samples).
         var drafts = jobs.Select(job => (Job: job, Draft: Templates.Compose(job.Spec))).ToList();
-        Parallel.ForEach(drafts, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, item =>
+        lock (DrawingGate)
         {
-            var (job, draft) = item;
-            var profile = job.Spec.Scan!;
-            var pageCount = firstPagesOnly ? 1 : draft.Pages.Count;
-            var pages = new List<PageImage>(pageCount);
-            try
+            using var pool = new CanvasPool();
+            Parallel.ForEach(drafts, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, item =>
             {
-                for (var i = 0; i < pageCount; i++)
+                var (job, draft) = item;
+                var profile = job.Spec.Scan!;
+                var pageCount = firstPagesOnly ? 1 : draft.Pages.Count;
+                var pages = new List<PageImage>(pageCount);
+                try
                 {
-                    var grey = DocumentRenderer.DrawGrey(draft, i, profile.Dpi, pool, out var w, out var h);
-                    pages.Add(ScanNoise.FromCleanGrey(grey, w, h, profile.Dpi, profile, DocumentRenderer.PageRandom(job.Spec.Seed, i, "scan")));
-                }
-                var path = Path.Combine(directory, job.Type, $"{job.N:0000}");
-                if (pages.Count > 1)
-                    PageImage.SaveMultipageTiff(path + ".tif", pages, profile.Mode switch
+                    for (var i = 0; i < pageCount; i++)
                     {
-                        ScanColourMode.Bitonal => ImageFileFormat.TiffG4,
-                        ScanColourMode.Colour => ImageFileFormat.TiffJpeg,
-                        _ => ImageFileFormat.TiffLzw,
-                    });
-                else if (pages[0].Depth == 1) pages[0].Save(path + ".png", ImageFileFormat.Png);
-                else File.WriteAllBytes(path + ".jpg", pages[0].EncodeJpeg(85));
-            }
-            finally
-            {
-                foreach (var page in pages) page.Dispose();
-            }
-            counts.AddOrUpdate(job.Type, 1, (_, c) => c + 1);
-        });
+                        var grey = DocumentRenderer.DrawGrey(draft, i, profile.Dpi, pool, out var w, out var h);
+                        pages.Add(ScanNoise.FromCleanGrey(grey, w, h, profile.Dpi, profile, DocumentRenderer.PageRandom(job.Spec.Seed, i, "scan")));
+                    }
+                    var path = Path.Combine(directory, job.Type, $"{job.N:0000}");
+                    if (pages.Count > 1)
+                        PageImage.SaveMultipageTiff(path + ".tif", pages, profile.Mode switch
+                        {
+                            ScanColourMode.Bitonal => ImageFileFormat.TiffG4,
+                            ScanColourMode.Colour => ImageFileFormat.TiffJpeg,
+                            _ => ImageFileFormat.TiffLzw,
+                        });
+                    else if (pages[0].Depth == 1) pages[0].Save(path + ".png", ImageFileFormat.Png);
+                    else File.WriteAllBytes(path + ".jpg", pages[0].EncodeJpeg(85));
+                }
+                finally
+                {
+                    foreach (var page in pages) page.Dispose();
+                }
+                counts.AddOrUpdate(job.Type, 1, (_, c) => c + 1);
+            });
+        }
         return counts;
     }
 

@@ -248,16 +248,7 @@ public sealed class PostgresCaptureStore : SqlCaptureStore
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "capturechain";
         var source = NpgsqlDataSource.Create(builder);
         var store = new PostgresCaptureStore(source, CaptureStores.Describe(connectionString), time ?? TimeProvider.System);
-        try
-        {
-            await store.MigrateAsync(ct);
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
-        return store;
+        return await OpenMigratedAsync(store, ct);
     }
 
     /// <inheritdoc/>
@@ -267,7 +258,7 @@ public sealed class PostgresCaptureStore : SqlCaptureStore
         return Convert.ToInt32(await Scalar(c, null, "SELECT COALESCE(MAX(version), 0) FROM capture_schema_versions", ct), CultureInfo.InvariantCulture);
     }
 
-    private async Task MigrateAsync(CancellationToken ct)
+    private protected override async Task MigrateAsync(CancellationToken ct)
     {
         await using var c = await _source.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

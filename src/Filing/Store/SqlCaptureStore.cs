@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CaptureChain.Filing.Manifest;
@@ -52,6 +53,24 @@ public abstract partial class SqlCaptureStore : ICaptureStore
 
     /// <summary>SQL for "now" and "now + lease" on the store's clock, with the parameters they use.</summary>
     private protected abstract (string Now, string LeaseUntil, (string, object?)[] Parameters) LeaseClock(DateTimeOffset now, TimeSpan lease);
+
+    /// <summary>Brings the schema up to date (run once when the store is opened).</summary>
+    private protected abstract Task MigrateAsync(CancellationToken ct);
+
+    /// <summary>Migrates a store just made and returns it, or disposes it and rethrows when the migration fails.</summary>
+    private protected static async Task<T> OpenMigratedAsync<T>(T store, CancellationToken ct) where T : SqlCaptureStore
+    {
+        try
+        {
+            await store.MigrateAsync(ct);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+        return store;
+    }
 
     // ---------------------------------------------------------------- batches
 
@@ -269,6 +288,50 @@ public abstract partial class SqlCaptureStore : ICaptureStore
         ArgumentNullException.ThrowIfNull(inbox);
         await using var c = await OpenConnectionAsync(ct);
         return await ReadDocumentsAsync(c, null, "WHERE inbox = @inbox ORDER BY source_name, first_page, last_page", ct, ("@inbox", inbox));
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string inbox, IReadOnlyCollection<string> sourceNames, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(inbox);
+        ArgumentNullException.ThrowIfNull(sourceNames);
+        var rows = new List<DocumentRecord>();
+        await using var c = await OpenConnectionAsync(ct);
+        foreach (var chunk in sourceNames.Distinct(StringComparer.Ordinal).Chunk(SourceNamesPerQuery))
+        {
+            var names = chunk.Select((n, i) => ($"@n{i}", (object?)n)).ToArray();
+            rows.AddRange(await ReadDocumentsAsync(c, null,
+                $"WHERE inbox = @inbox AND source_name IN ({string.Join(", ", names.Select(n => n.Item1))})", ct, [("@inbox", inbox), .. names]));
+        }
+        return [.. rows.OrderBy(d => d.Key.SourceName, StringComparer.Ordinal).ThenBy(d => d.Key.FirstPage)];
+    }
+
+    /// <summary>Source names per IN list: well under SQLite's oldest limit of 999 parameters.</summary>
+    private const int SourceNamesPerQuery = 400;
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DocumentRecord> StreamDocumentsAsync(string inbox, int pageSize = 1000, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(inbox);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        const string order = " ORDER BY source_name, source_sha256, first_page, last_page LIMIT @limit";
+        DocumentKey? after = null;
+        while (true)
+        {
+            IReadOnlyList<DocumentRecord> page;
+            await using (var c = await OpenConnectionAsync(ct))
+            {
+                // Keyset paging on the primary key: each page starts where the last one ended, whatever was added meanwhile.
+                page = after is not { } last
+                    ? await ReadDocumentsAsync(c, null, "WHERE inbox = @inbox" + order, ct, ("@inbox", inbox), ("@limit", pageSize))
+                    : await ReadDocumentsAsync(c, null,
+                        "WHERE inbox = @inbox AND (source_name, source_sha256, first_page, last_page) > (@s, @h, @f, @l)" + order, ct,
+                        ("@inbox", inbox), ("@s", last.SourceName), ("@h", last.SourceSha256), ("@f", last.FirstPage), ("@l", last.LastPage), ("@limit", pageSize));
+            }
+            foreach (var document in page) yield return document;
+            if (page.Count < pageSize) yield break;
+            after = page[^1].Key;
+        }
     }
 
     /// <inheritdoc/>

@@ -255,16 +255,7 @@ public sealed class SqliteCaptureStore : SqlCaptureStore
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var store = new SqliteCaptureStore(full, time ?? TimeProvider.System);
-        try
-        {
-            await store.MigrateAsync(ct);
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
-        return store;
+        return await OpenMigratedAsync(store, ct);
     }
 
     /// <inheritdoc/>
@@ -274,7 +265,7 @@ public sealed class SqliteCaptureStore : SqlCaptureStore
         return Convert.ToInt32(await Scalar(c, null, "PRAGMA user_version", ct), CultureInfo.InvariantCulture);
     }
 
-    private async Task MigrateAsync(CancellationToken ct)
+    private protected override async Task MigrateAsync(CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
         try
