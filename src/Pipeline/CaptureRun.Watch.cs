@@ -55,11 +55,13 @@ public sealed partial class CaptureRun
     }
 
     /// <summary>
-    /// Writes the manifest of <paramref name="inbox"/> like <see cref="WriteManifestAsync"/>, holding an OS lock on a
-    /// lock file beside it: services sharing an inbox rewrite it in turn, each from the journal as it is after the
-    /// previous one's write, so the last manifest written is never older than the last batch finished.
+    /// Writes the manifest of every document recorded for <paramref name="inbox"/>, streamed from the store in its key
+    /// order (a watched inbox or a bulk job gathers documents for years: they are never all in memory), holding an OS
+    /// lock on a lock file beside it: services sharing an inbox rewrite it in turn, each from the journal as it is after
+    /// the previous one's write, so the last manifest written is never older than the last batch finished. Returns the
+    /// number of lines.
     /// </summary>
-    public async Task<IReadOnlyList<ManifestEntry>> WriteManifestLockedAsync(string inbox, string manifestPath, CancellationToken ct)
+    public async Task<long> WriteManifestLockedAsync(string inbox, string manifestPath, CancellationToken ct)
     {
         var full = Path.GetFullPath(manifestPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -71,7 +73,8 @@ public sealed partial class CaptureRun
             catch (IOException) { await Task.Delay(ManifestLockRetry, _time, ct).ConfigureAwait(false); }
         }
         await using (held.ConfigureAwait(false))
-            return await WriteManifestAsync(inbox, full, ct).ConfigureAwait(false);
+            return await ManifestWriter.WriteAsync(full, _store.StreamDocumentsAsync(Path.GetFullPath(inbox), ct: ct).Select(d => d.ToManifestEntry()), ct)
+                .ConfigureAwait(false);
     }
 
     private static async Task<string?> Sha256OrNullAsync(string path)

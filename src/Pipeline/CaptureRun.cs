@@ -69,6 +69,9 @@ public sealed partial class CaptureRun : IAsyncDisposable
     /// <summary>The store every outcome is journalled in.</summary>
     public ICaptureStore Store => _store;
 
+    /// <summary>Tesseract engines working in parallel (pages recognised at once).</summary>
+    public int OcrWorkers => _options.EffectiveOcrWorkers;
+
     /// <summary>The registry in force.</summary>
     public BeneficiaryRegistry Registry { get; }
 

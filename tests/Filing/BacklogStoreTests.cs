@@ -179,6 +179,38 @@ public abstract class BacklogStoreContract(IStoreLocation location) : StoreTestB
         (await store.ListBacklogItemsCompletedInAsync("w1")).Select(i => i.Id).Should().Equal(w1[2].Id, w1[0].Id);
         (await store.ListBacklogItemsCompletedInAsync("w2")).Select(i => i.Id).Should().Equal(w2[1].Id, w2[0].Id);
         (await store.ListBacklogItemsCompletedInAsync("w3")).Should().BeEmpty();
+
+        // The totals behind the rate of `bulk status`: files, pages and last outcome, the rejected file included.
+        var last = (await store.ListBacklogItemsCompletedInAsync("w1"))[^1];
+        (await store.GetBulkWindowTotalsAsync("w1")).Should().Be(new BulkWindowTotals(2, 5, last.CompletedAt));
+        (await store.GetBulkWindowTotalsAsync("w2")).Should().BeEquivalentTo(new { Files = 2L, Pages = 2L });
+        (await store.GetBulkWindowTotalsAsync("w3")).Should().Be(new BulkWindowTotals(0, 0, null));
+    }
+
+    [Fact]
+    public async Task A_large_window_is_read_page_by_page_each_item_once_in_completion_order()
+    {
+        await using var store = await OpenStoreAsync();
+        await store.AddBacklogFilesAsync(Job, Files(7));
+        var claimed = await store.ClaimBacklogItemsAsync(Job, "node-a", 7, LongLease, "w1");
+        // Completed out of backlog order, two of them in the same tick (ties broken by id).
+        foreach (var item in claimed.OrderByDescending(i => i.Id % 3).ThenBy(i => i.Id))
+            await store.CompleteBacklogItemAsync(item.Id, "node-a", BacklogItemState.Done, 1, null);
+        var whole = await store.ListBacklogItemsCompletedInAsync("w1");
+
+        var paged = new List<BacklogItem>();
+        BacklogItem? after = null;
+        while (true)
+        {
+            var page = await store.ListBacklogItemsCompletedInAsync("w1", after, limit: 3);
+            page.Count.Should().BeLessThanOrEqualTo(3);
+            paged.AddRange(page);
+            if (page.Count < 3) break;
+            after = page[^1];
+        }
+
+        whole.Should().HaveCount(7);
+        paged.Select(i => i.Id).Should().Equal(whole.Select(i => i.Id), "pages follow one another in completion order, none twice, none skipped");
     }
 
     [Fact]

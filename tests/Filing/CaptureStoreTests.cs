@@ -50,6 +50,55 @@ public abstract class CaptureStoreContract(IStoreLocation location) : StoreTestB
     }
 
     [Fact]
+    public async Task An_inbox_is_streamed_page_by_page_in_key_order_and_read_for_some_sources_only()
+    {
+        await using var store = await OpenStoreAsync();
+        var batch = await store.StartBatchAsync(new BatchStart("bulk", "/srv/legacy", null, null));
+        string[] sources = ["b/2.tif", "a/1.tif", "c/3.tif", "a/10.tif"];
+        foreach (var source in sources)
+            for (var first = 1; first <= 3; first += 2) await store.RecordDocumentAsync(Document(batch, source, first, first + 1) with { Inbox = "/srv/legacy" });
+        await store.RecordDocumentAsync(Document(batch, "a/0.tif", 1, 2) with { Inbox = "/srv/other" });
+
+        var streamed = new List<DocumentRecord>();
+        await foreach (var document in store.StreamDocumentsAsync("/srv/legacy", pageSize: 3)) streamed.Add(document);
+
+        streamed.Should().HaveCount(8, "every document of the inbox once, none of another inbox");
+        streamed.Select(d => d.Key).Should().OnlyHaveUniqueItems();
+        streamed.Select(d => (d.Key.SourceName, d.Key.FirstPage)).Should().Equal(
+            ("a/1.tif", 1), ("a/1.tif", 3), ("a/10.tif", 1), ("a/10.tif", 3), ("b/2.tif", 1), ("b/2.tif", 3), ("c/3.tif", 1), ("c/3.tif", 3));
+        (await store.ListDocumentsAsync("/srv/legacy", ["c/3.tif", "a/1.tif", "nothing.tif"])).Select(d => (d.Key.SourceName, d.Key.FirstPage))
+            .Should().Equal(("a/1.tif", 1), ("a/1.tif", 3), ("c/3.tif", 1), ("c/3.tif", 3));
+        (await store.ListDocumentsAsync("/srv/legacy", Array.Empty<string>())).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_named_lock_is_held_by_one_store_instance_at_a_time_and_others_names_do_not_wait()
+    {
+        // Two instances on one database stand for two nodes (or two processes on one machine).
+        await using var one = await OpenStoreAsync();
+        await using var two = await OpenStoreAsync();
+
+        var held = await one.AcquireLockAsync("filing-stripe-7");
+        var waiting = two.AcquireLockAsync("filing-stripe-7");
+        await using (await two.AcquireLockAsync("filing-stripe-8")) { } // another name is free meanwhile
+        (await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(400)))).Should().NotBeSameAs(waiting, "the lock is held by the other instance");
+
+        await held.DisposeAsync();
+        var second = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var third = one.AcquireLockAsync("filing-stripe-7");
+        (await Task.WhenAny(third, Task.Delay(TimeSpan.FromMilliseconds(400)))).Should().NotBeSameAs(third, "now the second instance holds it");
+        await second.DisposeAsync();
+        await (await third.WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await using (await one.AcquireLockAsync("filing-stripe-9"))
+        {
+            var gaveUp = () => two.AcquireLockAsync("filing-stripe-9", cancel.Token);
+            await gaveUp.Should().ThrowAsync<OperationCanceledException>("a wait for a lock ends with its cancellation");
+        }
+    }
+
+    [Fact]
     public async Task Parallel_writers_in_two_store_instances_all_succeed()
     {
         // Two instances on one file stand for two processes: in-process gates do not help them, the busy timeout does.

@@ -47,6 +47,29 @@ public abstract class ReviewDeskStoreContract(IStoreLocation location) : StoreTe
     }
 
     [Fact]
+    public async Task The_dashboard_counts_come_from_sql_counts_of_the_journal_and_of_open_items()
+    {
+        await using var store = await OpenStoreAsync();
+        var sample = await store.OpenReviewItemAsync(new DocumentKey("a.pdf", Sha, 1, 1), ["quality_sample"], null);
+        var other = await store.OpenReviewItemAsync(new DocumentKey("b.pdf", Sha, 1, 1), ["quality_sample_extra", "type_low_confidence"], null);
+        var third = await store.OpenReviewItemAsync(new DocumentKey("c.pdf", Sha, 1, 1), ["type_low_confidence", "quality_sample"], null);
+        async Task Journal(ReviewItem item, string action) =>
+            await store.RecordReviewJournalAsync(new ReviewJournalEntry(item.Id, item.Key, action, "agent.martin", null, null));
+        await Journal(sample, "viewed");
+        await Journal(sample, "confirm");
+        await Journal(other, "correct");
+        await Journal(other, "confirm");
+        await Journal(third, "quality_confirmed");
+
+        (await store.CountReviewActionsAsync(["confirm", "correct"])).Should().Be(new ReviewActionCount(3, 2), "three lines on two items");
+        (await store.CountReviewActionsAsync(["quality_confirmed"])).Should().Be(new ReviewActionCount(1, 1));
+        (await store.CountReviewActionsAsync(["quality_corrected"])).Should().Be(new ReviewActionCount(0, 0));
+        (await store.CountReviewActionsAsync([])).Should().Be(new ReviewActionCount(0, 0));
+        (await store.CountOpenReviewItemsAsync("quality_sample")).Should().Be(2, "a code matches whole, wherever it stands in the list");
+        (await store.CountOpenReviewItemsAsync("type_low_confidence")).Should().Be(2);
+    }
+
+    [Fact]
     public async Task A_decision_closes_the_item_records_the_document_the_journal_and_a_training_example_together()
     {
         await using var store = await OpenStoreAsync();

@@ -22,23 +22,35 @@ public static class ManifestWriter
     };
 
     /// <summary>Writes <paramref name="entries"/> to <paramref name="path"/> (temporary file, fsync, rename over the old one).</summary>
-    public static async Task WriteAsync(string path, IEnumerable<ManifestEntry> entries, CancellationToken ct = default)
+    public static Task WriteAsync(string path, IEnumerable<ManifestEntry> entries, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return WriteAsync(path, entries.ToAsyncEnumerable(), ct);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entries"/> as they come (a manifest streamed from the store is never held whole) to
+    /// <paramref name="path"/> (temporary file, fsync, rename over the old one); returns the number of lines.
+    /// </summary>
+    public static async Task<long> WriteAsync(string path, IAsyncEnumerable<ManifestEntry> entries, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
+        long lines = 0;
         await DurableFile.WriteReplacingAsync(full, async (stream, token) =>
         {
             var newline = "\n"u8.ToArray();
-            foreach (var entry in entries)
+            await foreach (var entry in entries.WithCancellation(token))
             {
-                token.ThrowIfCancellationRequested();
                 ArgumentNullException.ThrowIfNull(entry);
                 await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry, JsonOptions), token);
                 await stream.WriteAsync(newline, token);
+                lines++;
             }
         }, ct);
+        return lines;
     }
 
     /// <summary>Reads a manifest back (for reports and checks).</summary>

@@ -32,6 +32,12 @@ public sealed record BacklogProgress(
     public long Finished => Done + Rejected;
 }
 
+/// <summary>What a bulk window did so far.</summary>
+/// <param name="Files">Files that got their outcome in the window.</param>
+/// <param name="Pages">Their pages.</param>
+/// <param name="LastCompletedAt">When the last of them got its outcome, or null.</param>
+public sealed record BulkWindowTotals(long Files, long Pages, DateTimeOffset? LastCompletedAt);
+
 /// <summary>
 /// One opening of a bulk job's time window (e.g. 20:00 to 06:00). Opened once across the cluster by the scheduled
 /// firing; every node works on the job's backlog while a window is open.
@@ -85,8 +91,14 @@ public interface IBacklogStore
     Task<IReadOnlyList<BacklogItem>> ListBacklogItemsAsync(string job, BacklogItemState? state = null, long afterId = 0, int limit = 1000,
         CancellationToken ct = default);
 
-    /// <summary>Items that got their outcome in a window, in completion order (the window report).</summary>
-    Task<IReadOnlyList<BacklogItem>> ListBacklogItemsCompletedInAsync(string windowId, CancellationToken ct = default);
+    /// <summary>
+    /// Items that got their outcome in a window, in completion order (the window report): at most
+    /// <paramref name="limit"/>, those after <paramref name="after"/> (the last item of the previous page) only.
+    /// </summary>
+    Task<IReadOnlyList<BacklogItem>> ListBacklogItemsCompletedInAsync(string windowId, BacklogItem? after = null, int limit = 1000, CancellationToken ct = default);
+
+    /// <summary>Files, pages and last outcome of a window, counted in SQL (the rate of <c>bulk status</c>, read every few seconds).</summary>
+    Task<BulkWindowTotals> GetBulkWindowTotalsAsync(string windowId, CancellationToken ct = default);
 
     /// <summary>Opens the job's window starting at <paramref name="opensAt"/>, or returns it when a node already opened it (idempotent).</summary>
     Task<BulkWindow> OpenBulkWindowAsync(string job, DateTimeOffset opensAt, DateTimeOffset closesAt, CancellationToken ct = default);

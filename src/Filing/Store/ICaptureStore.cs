@@ -8,6 +8,14 @@ namespace CaptureChain.Filing.Store;
 /// </summary>
 public interface ICaptureStore : IBacklogStore, IAsyncDisposable
 {
+    /// <summary>
+    /// Takes the lock named <paramref name="name"/> across every process sharing this store and holds it until the
+    /// result is disposed: on PostgreSQL a session advisory lock on a connection of its own (the nodes of a cluster),
+    /// on SQLite an exclusive lock on a file beside the database (the processes of one machine). For short critical
+    /// sections such as "check, then file" that must not interleave between nodes; keep the set of names small.
+    /// </summary>
+    Task<IAsyncDisposable> AcquireLockAsync(string name, CancellationToken ct = default);
+
     /// <summary>Records a new running batch.</summary>
     Task<BatchId> StartBatchAsync(BatchStart start, CancellationToken ct = default);
 
@@ -52,6 +60,16 @@ public interface ICaptureStore : IBacklogStore, IAsyncDisposable
 
     /// <summary>Documents from an inbox, by source name and first page.</summary>
     Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string inbox, CancellationToken ct = default);
+
+    /// <summary>Documents of some source files of an inbox (a page of a report), by source name and first page.</summary>
+    Task<IReadOnlyList<DocumentRecord>> ListDocumentsAsync(string inbox, IReadOnlyCollection<string> sourceNames, CancellationToken ct = default);
+
+    /// <summary>
+    /// Every document from an inbox in the store's key order (source name, file hash, pages), read
+    /// <paramref name="pageSize"/> at a time on a fresh connection each: a manifest of a million documents is written
+    /// without holding them all, nor a reader open for the whole walk.
+    /// </summary>
+    IAsyncEnumerable<DocumentRecord> StreamDocumentsAsync(string inbox, int pageSize = 1000, CancellationToken ct = default);
 
     /// <summary>The earliest filed document with this content hash, or null (for duplicate detection).</summary>
     Task<DocumentRecord?> FindFiledByContentAsync(string contentHash, CancellationToken ct = default);
@@ -115,6 +133,12 @@ public interface ICaptureStore : IBacklogStore, IAsyncDisposable
 
     /// <summary>Review journal lines in order, of one review item or of all.</summary>
     Task<IReadOnlyList<ReviewJournalEntry>> ListReviewJournalAsync(string? reviewItemId = null, CancellationToken ct = default);
+
+    /// <summary>How many review journal lines have one of <paramref name="actions"/>, and on how many review items (counted in SQL, for the dashboard).</summary>
+    Task<ReviewActionCount> CountReviewActionsAsync(IReadOnlyCollection<string> actions, CancellationToken ct = default);
+
+    /// <summary>How many open review items carry <paramref name="reasonCode"/>.</summary>
+    Task<long> CountOpenReviewItemsAsync(string reasonCode, CancellationToken ct = default);
 
     /// <summary>Labelled examples kept from review decisions, in order, those after <paramref name="afterId"/> only.</summary>
     Task<IReadOnlyList<TrainingExample>> ListTrainingExamplesAsync(long afterId = 0, CancellationToken ct = default);

@@ -252,6 +252,33 @@ public sealed class PostgresCaptureStore : SqlCaptureStore
     }
 
     /// <inheritdoc/>
+    public override async Task<IAsyncDisposable> AcquireLockAsync(string name, CancellationToken ct = default)
+    {
+        var key = LockKey(name);
+        var c = await _source.OpenConnectionAsync(ct);
+        try
+        {
+            await Execute(c, null, "SELECT pg_advisory_lock(@key)", ct, ("@key", key));
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
+        return new AdvisoryLock(c, key);
+    }
+
+    /// <summary>A held session advisory lock: released, then its connection given back (a dropped connection releases it too).</summary>
+    private sealed class AdvisoryLock(NpgsqlConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try { await Execute(connection, null, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("@key", key)); }
+            finally { await connection.DisposeAsync(); }
+        }
+    }
+
+    /// <inheritdoc/>
     public override async Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
     {
         await using var c = await OpenConnectionAsync(ct);

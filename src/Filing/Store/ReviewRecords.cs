@@ -117,3 +117,8 @@ public sealed record CaptureStatistics(
     IReadOnlyList<long> ConfidenceAtOrBelow,
     long ConfidenceCount,
     double ConfidenceSum);
+
+/// <summary>Review journal lines of some actions, and the distinct review items they touched.</summary>
+/// <param name="Entries">Journal lines.</param>
+/// <param name="Items">Distinct review items among them.</param>
+public sealed record ReviewActionCount(long Entries, long Items);

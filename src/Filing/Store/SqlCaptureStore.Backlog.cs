@@ -218,12 +218,31 @@ public abstract partial class SqlCaptureStore
     }
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<BacklogItem>> ListBacklogItemsCompletedInAsync(string windowId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<BacklogItem>> ListBacklogItemsCompletedInAsync(string windowId, BacklogItem? after = null, int limit = 1000,
+        CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(windowId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var c = await OpenConnectionAsync(ct);
+        const string finished = "WHERE window_id = @window AND state IN ('done', 'rejected')";
+        const string order = " ORDER BY completed_at, id LIMIT @limit";
+        // Keyset paging on the window index (window_id, completed_at): a page costs the same at the millionth row as at the first.
+        return after is { CompletedAt: { } at }
+            ? await ReadBacklogItemsAsync(c, finished + " AND (completed_at, id) > (@at, @id)" + order, ct,
+                ("@window", windowId), ("@at", FormatTime(at)), ("@id", after.Id), ("@limit", limit))
+            : await ReadBacklogItemsAsync(c, finished + order, ct, ("@window", windowId), ("@limit", limit));
+    }
+
+    /// <inheritdoc/>
+    public async Task<BulkWindowTotals> GetBulkWindowTotalsAsync(string windowId, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(windowId);
         await using var c = await OpenConnectionAsync(ct);
-        return await ReadBacklogItemsAsync(c,
-            "WHERE window_id = @window AND state IN ('done', 'rejected') ORDER BY completed_at, id", ct, ("@window", windowId));
+        await using var reader = await Query(c, null,
+            "SELECT COUNT(*), COALESCE(SUM(pages), 0), MAX(completed_at) FROM backlog_items WHERE window_id = @window AND state IN ('done', 'rejected')",
+            ct, ("@window", windowId));
+        await reader.ReadAsync(ct);
+        return new BulkWindowTotals(Long(reader, 0), Long(reader, 1), reader.IsDBNull(2) ? null : ParseTime(reader.GetString(2)));
     }
 
     /// <inheritdoc/>

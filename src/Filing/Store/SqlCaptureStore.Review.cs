@@ -190,6 +190,29 @@ public abstract partial class SqlCaptureStore
     }
 
     /// <inheritdoc/>
+    public async Task<ReviewActionCount> CountReviewActionsAsync(IReadOnlyCollection<string> actions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        if (actions.Count == 0) return new ReviewActionCount(0, 0);
+        var names = actions.Distinct(StringComparer.Ordinal).Select((a, i) => ($"@a{i}", (object?)a)).ToArray();
+        await using var c = await OpenConnectionAsync(ct);
+        await using var reader = await Query(c, null,
+            $"SELECT COUNT(*), COUNT(DISTINCT review_item_id) FROM review_journal WHERE action IN ({string.Join(", ", names.Select(n => n.Item1))})", ct, names);
+        await reader.ReadAsync(ct);
+        return new ReviewActionCount(Long(reader, 0), Long(reader, 1));
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountOpenReviewItemsAsync(string reasonCode, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reasonCode);
+        await using var c = await OpenConnectionAsync(ct);
+        // Reason codes are a JSON array of plain names ([a-z_]): the quoted name matches one element exactly.
+        return Convert.ToInt64(await Scalar(c, null, "SELECT COUNT(*) FROM review_items WHERE state = 'open' AND reason_codes_json LIKE @code", ct,
+            ("@code", "%\"" + reasonCode + "\"%")), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<TrainingExample>> ListTrainingExamplesAsync(long afterId = 0, CancellationToken ct = default)
     {
         await using var c = await OpenConnectionAsync(ct);

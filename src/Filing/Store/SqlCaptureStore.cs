@@ -36,6 +36,16 @@ public abstract partial class SqlCaptureStore : ICaptureStore
     /// <summary>The schema version recorded in the database.</summary>
     public abstract Task<int> GetSchemaVersionAsync(CancellationToken ct = default);
 
+    /// <inheritdoc/>
+    public abstract Task<IAsyncDisposable> AcquireLockAsync(string name, CancellationToken ct = default);
+
+    /// <summary>A lock name's stable 64-bit key (the same in every process, unlike string hash codes).</summary>
+    private protected static long LockKey(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("capturechain-lock\n" + name)), 0);
+    }
+
     /// <summary>Releases the store's connections.</summary>
     public abstract ValueTask DisposeAsync();
 

@@ -258,6 +258,24 @@ public sealed class SqliteCaptureStore : SqlCaptureStore
         return await OpenMigratedAsync(store, ct);
     }
 
+    /// <summary>How often a lock held by another process (or thread) is tried again.</summary>
+    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(20);
+
+    /// <inheritdoc/>
+    public override async Task<IAsyncDisposable> AcquireLockAsync(string name, CancellationToken ct = default)
+    {
+        // An exclusive open (flock on Linux) of a file named by the lock's key: conflicts between processes and between
+        // two opens in one process alike, and is released by the kernel if the process dies.
+        var folder = Path.Combine(Path.GetDirectoryName(DatabasePath)!, "locks");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, LockKey(name).ToString("x16", CultureInfo.InvariantCulture) + ".lock");
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1); }
+            catch (IOException) { await Task.Delay(LockRetry, ct); } // real time: the store's clock may be a test's fake
+        }
+    }
+
     /// <inheritdoc/>
     public override async Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
     {

@@ -35,9 +35,12 @@ public sealed class FilingStage(
 {
     private readonly FilingClerk _clerk = new(store, archive);
     private readonly ConcurrentDictionary<string, int> _recordedPerSource = new(StringComparer.Ordinal);
-    // One filing at a time per beneficiary and type, so two scans of one paper in a batch cannot both pass the re-scan
-    // check. Striped (a fixed set shared by hash) so that a night over a million documents does not grow a lock per person.
-    private readonly SemaphoreSlim[] _rescanLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    // One filing at a time per beneficiary and type, so that two copies or two scans of one paper never both pass the
+    // duplicate checks: a gate per stripe in this process, and the store's lock of that stripe across the nodes sharing
+    // the store. Striped (a fixed set shared by a stable hash, the same on every node) so that a night over a million
+    // documents does not grow a lock per person.
+    private const int FilingStripes = 64;
+    private readonly SemaphoreSlim[] _filingGates = Enumerable.Range(0, FilingStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public string Name => "file";
 
@@ -80,12 +83,14 @@ public sealed class FilingStage(
             return await Recorded(document, done, resumed: true, ct).ConfigureAwait(false);
 
         var contentHash = ContentHash(document);
-        if (await store.FindFiledByContentAsync(contentHash, ct).ConfigureAwait(false) is { } original)
+        async Task<DocumentOutcome> DuplicateOfAsync(DocumentRecord original)
         {
             var duplicate = Record(document, DocumentStatus.Duplicate, [ReasonCodes.DuplicateContent], original.Path, original.PdfSha256, contentHash);
             await store.RecordDocumentAsync(duplicate, ct).ConfigureAwait(false);
             return await Recorded(document, duplicate, resumed: false, ct).ConfigureAwait(false);
         }
+        if (await store.FindFiledByContentAsync(contentHash, ct).ConfigureAwait(false) is { } original)
+            return await DuplicateOfAsync(original).ConfigureAwait(false);
 
         var verdict = FilingDecision.Decide(document, policy);
         var status = verdict.Status;
@@ -105,23 +110,28 @@ public sealed class FilingStage(
         }
 
         var fingerprint = TextFingerprint.Compute(document.Text);
-        SemaphoreSlim? rescanLock = null;
+        SemaphoreSlim? gate = null;
+        IAsyncDisposable? stripeLock = null;
         var pdf = Path.Combine(workFolder, $"doc-{Guid.NewGuid():N}.pdf");
         try
         {
             RescanCheck? rescan = null;
-            if (status == DocumentStatus.Filed && fingerprint is not null)
+            if (status == DocumentStatus.Filed)
             {
                 var beneficiaryId = document.Match!.Beneficiary!.BeneficiaryId;
                 var type = document.Type!.DocumentType;
-                var stripe = _rescanLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(beneficiaryId + "\n" + type) % (uint)_rescanLocks.Length)];
-                await stripe.WaitAsync(ct).ConfigureAwait(false);
-                rescanLock = stripe;
-                rescan = await CheckRescanAsync(fingerprint, beneficiaryId, type, ct).ConfigureAwait(false);
+                var stripe = FilingStripe(beneficiaryId, type);
+                await _filingGates[stripe].WaitAsync(ct).ConfigureAwait(false);
+                gate = _filingGates[stripe];
+                stripeLock = await store.AcquireLockAsync($"filing-stripe-{stripe}", ct).ConfigureAwait(false);
+                // Checked again under the lock: another node may have filed a copy of this file since the look above.
+                if (await store.FindFiledByContentAsync(contentHash, ct).ConfigureAwait(false) is { } copy)
+                    return await DuplicateOfAsync(copy).ConfigureAwait(false);
+                rescan = fingerprint is null ? null : await CheckRescanAsync(fingerprint, beneficiaryId, type, ct).ConfigureAwait(false);
                 if (rescan is { Original: { } rescanned, IsRescan: true })
                 {
                     var duplicate = Record(document, DocumentStatus.Duplicate, [ReasonCodes.DuplicateRescan], rescanned.Path, rescanned.PdfSha256, contentHash,
-                        rescan: rescan) with { TextFingerprint = fingerprint.ToHex() };
+                        rescan: rescan) with { TextFingerprint = fingerprint!.ToHex() }; // a re-scan was found by its fingerprint
                     await store.RecordDocumentAsync(duplicate, ct).ConfigureAwait(false);
                     return await Recorded(document, duplicate, resumed: false, ct).ConfigureAwait(false);
                 }
@@ -155,10 +165,15 @@ public sealed class FilingStage(
         }
         finally
         {
-            rescanLock?.Release();
+            if (stripeLock is not null) await stripeLock.DisposeAsync().ConfigureAwait(false);
+            gate?.Release();
             File.Delete(pdf);
         }
     }
+
+    /// <summary>The stripe of a beneficiary and type: a stable hash, so that every node puts them in the same one.</summary>
+    private static int FilingStripe(string beneficiaryId, string documentType) =>
+        (int)(BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(beneficiaryId + "\n" + documentType)), 0) % FilingStripes);
 
     private async Task<DocumentOutcome> QuarantineAsync(RejectedSource rejected, CancellationToken ct)
     {

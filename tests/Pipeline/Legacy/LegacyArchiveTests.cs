@@ -185,4 +185,37 @@ public sealed class LegacyArchiveTests(ITestOutputHelper output) : IDisposable
         outcomes[1].Outcome.Documents.Single().Reasons.Should().Equal(ReasonCodes.DuplicateContent);
         outcomes.Should().OnlyContain(o => o.PdfsInWork.Length == 0, "each document's page PDFs are deleted once it is recorded, whatever its outcome");
     }
+
+    [Fact]
+    public async Task Two_nodes_filing_two_scans_of_one_paper_at_the_same_moment_file_it_once()
+    {
+        // Two capture runs on one store and one archive stand for two nodes of a cluster (each with its own filing
+        // stage, so only the store's lock keeps their duplicate checks from interleaving). Three rounds, each with
+        // another paper scanned twice, each scan given to one node at the same moment.
+        var inbox = Directory.CreateDirectory(_scratch.File("nodes")).FullName;
+        await using var one = await OpenAsync();
+        await using var two = await OpenAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            var person = _people[4 + round];
+            var paper = new DocumentSpec(DocumentTypes.AvisImposition, person, 800 + round, PageCount: 1, IssueDate: new DateOnly(2020 + round, 8, 1));
+            var first = Path.Combine(inbox, $"r{round}", "scan-a.tif");
+            var second = Path.Combine(inbox, $"r{round}", "scan-b.tif");
+            Scan(paper, 10 + round, first);
+            Scan(paper, 20 + round, second);
+            var defaults = new CaptureDefaults(CaseNumber: person.CaseNumber);
+
+            var reports = await Task.WhenAll(
+                one.ProcessFilesAsync(inbox, [first], defaults, "bulk", null, CancellationToken.None),
+                two.ProcessFilesAsync(inbox, [second], defaults, "bulk", null, CancellationToken.None));
+
+            var records = reports.SelectMany(r => r.Outcomes).Select(o => o.Record).ToList();
+            records.Should().HaveCount(2);
+            records.Select(r => r.Status).Should().BeEquivalentTo([DocumentStatus.Filed, DocumentStatus.Duplicate],
+                $"round {round}: one scan is filed, the other recorded as its re-scan ({string.Join(" / ", records.Select(r => $"{r.Status} {string.Join(",", r.Reasons)}"))})");
+            records.Single(r => r.Status == DocumentStatus.Duplicate).Reasons.Should().Equal(ReasonCodes.DuplicateRescan);
+        }
+        Directory.EnumerateFiles(_scratch.File("archive"), "*.pdf", SearchOption.AllDirectories).Where(f => !f.Contains("/.") && !f.Contains("_review"))
+            .Should().HaveCount(3, "one PDF per paper in the case folders");
+    }
 }
