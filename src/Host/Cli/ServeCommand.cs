@@ -24,7 +24,7 @@ public static class ServeCommand
         catch (ServiceConfigurationException e) { throw new RunCannotProceedException(e.Message, e); }
 
         await using var run = await ProcessCommand.Open(configuration.ToCaptureOptions(), ct);
-        var schedule = new Service.Scheduling.ScheduleModule(configuration, run);
+        var schedule = new Service.Scheduling.ScheduleModule();
         if (configuration.RetrainingCron is { } retrainingCron)
             schedule.Recurring<Service.Scheduling.ModelRetrainingJob>("model-retraining", retrainingCron);
         await using var app = ServiceHost.Build(configuration, run, [new ReviewWebModule(configuration, run), schedule]);

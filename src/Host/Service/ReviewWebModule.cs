@@ -5,13 +5,18 @@ using Microsoft.AspNetCore.Builder;
 namespace CaptureChain.Host.Service;
 
 /// <summary>
-/// The review web UI, batch dashboard and HTTP API (issue 5) mapped into the service's host, with the manifests kept in
-/// step with reviewers' decisions.
+/// The review web UI, batch dashboard (bulk jobs' progress included) and HTTP API (issue 5) mapped into the service's
+/// host, with the manifests kept in step with reviewers' decisions.
 /// </summary>
 public sealed class ReviewWebModule(ServiceConfiguration configuration, CaptureRun run) : IServiceModule
 {
     public void AddServices(WebApplicationBuilder builder) =>
-        builder.AddCaptureWeb(CaptureWebOptions.ForRun(run, configuration.ToCaptureOptions()) with { DocumentsChanged = WriteManifestAsync });
+        builder.AddCaptureWeb(CaptureWebOptions.ForRun(run, configuration.ToCaptureOptions()) with
+        {
+            DocumentsChanged = WriteManifestAsync,
+            BulkJobs = configuration.BulkJobs,
+            Node = configuration.Node,
+        });
 
     public void Map(WebApplication app) => app.MapCaptureWeb();
 

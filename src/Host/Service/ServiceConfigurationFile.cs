@@ -166,7 +166,7 @@ public static partial class ServiceConfigurationFile
         if (!TimeSpan.TryParse(window.Duration ?? "", System.Globalization.CultureInfo.InvariantCulture, out var duration)
             || duration <= TimeSpan.Zero || duration > TimeSpan.FromDays(7))
             throw new ServiceConfigurationException($"{label}: \"window.duration\" is a time span such as \"10:00:00\" (more than zero, at most 7 days).");
-        var parallelism = entry.Parallelism ?? 2;
+        var parallelism = entry.Parallelism;
         if (parallelism is < 1 or > 256) throw new ServiceConfigurationException($"{label}: \"parallelism\" takes a whole number from 1 to 256.");
         var defaults = entry.Defaults;
         var folderPattern = Blank(entry.FolderPattern);

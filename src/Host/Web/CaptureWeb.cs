@@ -51,6 +51,7 @@ public static class CaptureWeb
         services.AddSingleton(sp => new LoginThrottle(options.Time));
         services.AddSingleton<PageImageCache>(sp => new PageImageCache(Path.Combine(options.StateFolder, "page-cache")));
         services.AddSingleton<ReviewDesk>();
+        services.AddSingleton<Batches.BulkStatusCache>();
 
         // Sessions and antiforgery tokens are protected with keys kept beside the store's state: a restart keeps sessions.
         var keys = Path.Combine(options.StateFolder, "keys");
@@ -119,6 +120,7 @@ public static class CaptureWeb
         SessionEndpoints.Map(app);
         ReviewEndpoints.Map(app);
         BatchEndpoints.Map(app);
+        BulkEndpoints.Map(app);
         AdminEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         return app;

@@ -51,6 +51,15 @@ public sealed record CaptureWebOptions(
     /// <summary>The metrics the pipeline feeds and <c>/metrics</c> exposes.</summary>
     public CaptureMetrics Metrics { get; init; } = CaptureMetrics.Shared;
 
+    /// <summary>The service's bulk jobs, whose progress the dashboard shows (<c>GET /api/bulk</c>).</summary>
+    public IReadOnlyList<Service.Bulk.BulkJobDefinition> BulkJobs { get; init; } = [];
+
+    /// <summary>How long the bulk jobs' figures shown on the dashboard are reused before they are read again from the store.</summary>
+    public TimeSpan BulkStatusFreshness { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>This node's name in a cluster (claims, leases, logs), or null outside the service.</summary>
+    public string? Node { get; init; }
+
     /// <summary>Settings shown read-only on the admin page (name → value); secrets must not be put here.</summary>
     public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
 

@@ -27,7 +27,7 @@ public sealed class AccessTests(ReviewSite site)
         "/login" or "/assets/app.css" or "/api/health" or "/health" => Anonymous,
         "/" or "/assets/app.js" or "/api/session" or "/logout" => Everyone,
         "/review" or "/review/{id}" => Reviewers,
-        "/batches" or "/batches/{id}" or "/metrics" => Operators,
+        "/batches" or "/batches/{id}" or "/metrics" or "/api/bulk" => Operators,
         "/admin" => Admins,
         _ when pattern.StartsWith("/api/review/", StringComparison.Ordinal) || pattern.StartsWith("/api/registry/", StringComparison.Ordinal) => Reviewers,
         _ when pattern.StartsWith("/api/batches", StringComparison.Ordinal) => Operators,
@@ -57,7 +57,7 @@ public sealed class AccessTests(ReviewSite site)
     {
         var routes = Routes();
         routes.Should().HaveCountGreaterThan(25);
-        routes.Select(r => r.Pattern).Should().Contain(["/review/{id}", "/api/review/items/{id}/confirm", "/api/batches/{id}/report", "/api/admin/users", "/metrics"]);
+        routes.Select(r => r.Pattern).Should().Contain(["/review/{id}", "/api/review/items/{id}/confirm", "/api/batches/{id}/report", "/api/admin/users", "/metrics", "/api/bulk"]);
         foreach (var (_, pattern, _) in routes) AllowedFor(pattern).Should().NotBeEmpty(pattern);
     }
 

@@ -40,7 +40,7 @@ public sealed class Chromium : IAsyncLifetime
 [Collection(WebCollection.Name)]
 public sealed class ReviewPageBrowserTests(ReviewSite site, Chromium chromium) : IClassFixture<Chromium>
 {
-    private async Task<IPage> LoggedInPageAsync(string path)
+    private async Task<IPage> LoggedInPageAsync(string path, string user = "reviewer", string ready = "#type-choices")
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -50,11 +50,11 @@ public sealed class ReviewPageBrowserTests(ReviewSite site, Chromium chromium) :
         page.SetDefaultTimeout(20_000);
         await page.GotoAsync(path);
         page.Url.Should().Contain("/login?returnUrl=", "without a session the page sends to the login form");
-        await page.FillAsync("#name", "reviewer");
+        await page.FillAsync("#name", user);
         await page.FillAsync("#password", ReviewSite.Password);
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**" + path);
-        await page.Locator("#type-choices").WaitForAsync();
+        await page.Locator(ready).WaitForAsync();
         return page;
     }
 
@@ -135,6 +135,39 @@ public sealed class ReviewPageBrowserTests(ReviewSite site, Chromium chromium) :
         File.Exists(Path.Combine(site.Archive, record.Path!)).Should().BeTrue();
         (await site.Store.GetReviewItemAsync(entry.Item.Id))!.State.Should().Be(ReviewState.Closed);
         (await site.Store.ListReviewJournalAsync(entry.Item.Id)).Should().Contain(e => e.Action == "confirm");
+    }
+
+    [Fact]
+    public async Task An_operator_follows_a_bulk_jobs_progress_on_the_dashboard()
+    {
+        // A legacy backlog of 5 files in a window opened 2 minutes ago: 2 done (3 and 5 pages), 1 rejected, 1 in flight, 1 pending.
+        var job = ReviewSite.BulkJob.Name;
+        var store = site.Store;
+        var now = DateTimeOffset.UtcNow;
+        await store.AddBacklogFilesAsync(job, Enumerable.Range(1, 5).Select(i => new BacklogFile($"boite-{i}/scan.tif", 10_000, now)).ToList());
+        await store.MarkBacklogEnumeratedAsync(job);
+        var window = await store.OpenBulkWindowAsync(job, now.AddMinutes(-2), now.AddHours(8));
+        var claimed = await store.ClaimBacklogItemsAsync(job, "capture-01", 4, TimeSpan.FromMinutes(10), window.Id);
+        claimed.Should().HaveCount(4);
+        (await store.CompleteBacklogItemAsync(claimed[0].Id, "capture-01", BacklogItemState.Done, 3, null)).Should().BeTrue();
+        (await store.CompleteBacklogItemAsync(claimed[1].Id, "capture-01", BacklogItemState.Done, 5, null)).Should().BeTrue();
+        (await store.CompleteBacklogItemAsync(claimed[2].Id, "capture-01", BacklogItemState.Rejected, 0, "file_unreadable")).Should().BeTrue();
+
+        var status = (await (await site.SessionAsync("operator")).JsonAsync(HttpMethod.Get, "/api/bulk")).GetProperty("jobs").EnumerateArray()
+            .Single(j => j.GetProperty("job").GetString() == job);
+        status.GetProperty("pages_per_minute").GetDouble().Should().BeGreaterThan(0, "8 pages were done since the window opened");
+
+        var page = await LoggedInPageAsync("/batches", "operator", $".bulk-job[data-job='{job}']");
+        var card = page.Locator($".bulk-job[data-job='{job}']");
+        (await card.InnerTextAsync()).Should().Contain("3 / 5 fichier(s)").And.Contain("8 page(s)").And.Contain("en cours : 1, rejetés : 1");
+        var bar = card.Locator("[role=progressbar]");
+        (await bar.GetAttributeAsync("aria-valuenow")).Should().Be("3");
+        (await bar.GetAttributeAsync("aria-valuemax")).Should().Be("5");
+        (await bar.Locator("span").EvaluateAllAsync<string[]>("spans => spans.map(s => s.className)")).Should().Equal("done", "rejected", "claimed", "pending");
+        (await card.Locator(".bulk-rate").InnerTextAsync()).Should()
+            .Be(status.GetProperty("pages_per_minute").GetDouble().ToString(System.Globalization.CultureInfo.GetCultureInfo("fr-FR")) + " pages/min");
+        (await card.Locator(".bulk-end").InnerTextAsync()).Should().NotStartWith("inconnue", "the backlog is listed and has a rate: its end is estimated")
+            .And.Contain(status.GetProperty("estimated_end").GetDateTimeOffset().ToLocalTime().Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The README's picture of the review page: written to docs/ when CAPTURECHAIN_SCREENSHOT=1, else to the temp folder.</summary>

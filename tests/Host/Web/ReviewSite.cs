@@ -59,6 +59,10 @@ public sealed class ReviewSite : IAsyncLifetime
     public static readonly Person SophieGarcia = new("B008", "GARCIA", "Sophie", "F", new(1975, 3, 3), "PCH-2023-00123", "PCH", "Floirac", "33270");
     public static readonly Person LouisRoux = new("B009", "ROUX", "Louis", "M", new(1939, 12, 1), "ASH-2022-00019", "ASH", "Blanquefort", "33290");
 
+    /// <summary>A bulk job of the service (legacy archives) whose progress the dashboard shows.</summary>
+    public static readonly CaptureChain.Host.Service.Bulk.BulkJobDefinition BulkJob =
+        new("archives-test", "/srv/legacy", new CaptureChain.Host.Service.Bulk.BulkWindowSchedule("0 0 20 * * ?", TimeSpan.FromHours(10)));
+
     public static IReadOnlyList<Person> People { get; } =
         [JeanneMartinA, JeanneMartinB, PaulDurand, LucieBernard, MarcPetit, AnneLeroy, HenriMoreau, SophieGarcia, LouisRoux];
 
@@ -105,6 +109,9 @@ public sealed class ReviewSite : IAsyncLifetime
         {
             MetricsBearerToken = MetricsToken,
             Time = Clock,
+            BulkJobs = [BulkJob],
+            BulkStatusFreshness = TimeSpan.Zero, // the dashboard test reads figures it has just written
+            Node = "capture-01",
             // What the service does: the inbox's manifest follows the reviewers' decisions.
             DocumentsChanged = (inbox, ct) => run.WriteManifestAsync(inbox, ManifestPath, ct),
         });

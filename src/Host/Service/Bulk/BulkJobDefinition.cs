@@ -46,8 +46,8 @@ public sealed record BulkJobDefinition(string Name, string Source, BulkWindowSch
     /// <summary>Folder-name pattern giving per-file hints (case number, beneficiary), or null.</summary>
     public string? FolderPattern { get; init; }
 
-    /// <summary>Files in flight per node at once (claimed in chunks of twice this).</summary>
-    public int Parallelism { get; init; } = 2;
+    /// <summary>Files in flight per node at once (a settled file's place is claimed again at once), or null for the node's OCR workers plus one.</summary>
+    public int? Parallelism { get; init; }
 
     /// <summary>How long a claim holds without renewal: a dead node's files are taken over after this.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);

@@ -31,10 +31,9 @@ public sealed record BulkJobStatus(string Job, BacklogProgress Progress, int Win
         double pages = 0, minutes = 0;
         foreach (var window in windows.Where(w => w.OpensAt <= now).OrderByDescending(w => w.OpensAt).Take(RecentWindows))
         {
-            var items = await store.ListBacklogItemsCompletedInAsync(window.Id, ct).ConfigureAwait(false);
-            var last = items.Select(i => i.CompletedAt).OfType<DateTimeOffset>().DefaultIfEmpty().Max();
-            if (items.Count == 0 || last <= window.OpensAt) continue;
-            pages += items.Sum(i => i.Pages);
+            var totals = await store.GetBulkWindowTotalsAsync(window.Id, ct).ConfigureAwait(false);
+            if (totals is not { Files: > 0, LastCompletedAt: { } last } || last <= window.OpensAt) continue;
+            pages += totals.Pages;
             minutes += (last - window.OpensAt).TotalMinutes;
         }
         var rate = minutes > 0 ? pages / minutes : 0;

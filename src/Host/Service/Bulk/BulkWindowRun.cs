@@ -100,14 +100,17 @@ public sealed class BulkWindowRun(
         using var renewing = new CancellationTokenSource();
         var renewal = Task.Run(() => RenewLeasesAsync(store, inFlight, () => Interlocked.Increment(ref lost), renewing.Token), CancellationToken.None);
 
+        // A free place is refilled as soon as a file settles: few files held per node keeps the last ones of a backlog
+        // spread over the nodes instead of queued behind one node's OCR while another has nothing left to claim.
+        var filesInFlight = job.Parallelism ?? run.OcrWorkers + 1;
         var finished = false;
         try
         {
             while (!closing.IsCancellationRequested && !pipeline.IsCompleted)
             {
-                var room = job.Parallelism * 2 - inFlight.Count;
+                var room = filesInFlight - inFlight.Count;
                 var claimed = 0;
-                if (room >= job.Parallelism)
+                if (room > 0)
                 {
                     var items = await store.ClaimBacklogItemsAsync(job.Name, node, room, job.Lease, window.Id, job.MaxAttempts, closing.Token)
                         .ConfigureAwait(false);

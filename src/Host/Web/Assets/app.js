@@ -452,9 +452,33 @@ const Batches = {
     const table = el('table', { id: 'batches' });
     const filter = el('select', { onchange: () => draw() }, el('option', { value: '' }, 'Tous les lots'), el('option', { value: 'running' }, 'En cours'));
     const quality = el('div', { class: 'cards', id: 'quality-cards' });
-    app.replaceChildren(el('h1', {}, 'Lots de numérisation'),
+    const bulk = el('div', { id: 'bulk-jobs' });
+    app.replaceChildren(el('h1', {}, 'Lots de numérisation'), bulk,
       el('h2', {}, 'Contrôle qualité du classement automatique'), quality,
       el('p', {}, filter, ' ', el('span', { class: 'muted', id: 'refreshed' })), table);
+    // Bulk jobs (legacy archives): the same figures as `bulk status`, one bar per job; nothing when none is configured.
+    const drawBulk = async () => {
+      let b;
+      try { b = await api('GET', '/api/bulk'); } catch (e) { return; }
+      if (!b.jobs.length) { bulk.replaceChildren(); return; }
+      const n = v => Number(v).toLocaleString('fr-FR');
+      bulk.replaceChildren(el('h2', {}, 'Reprise des archives (travaux de nuit)'), ...b.jobs.map(j => {
+        const parts = [['done', j.done], ['rejected', j.rejected], ['claimed', j.claimed], ['pending', j.pending]];
+        const total = Math.max(1, j.total);
+        const slot = j.open_window ? 'fenêtre ouverte jusqu’à ' + when(j.open_window.closes_at)
+          : j.next_window ? 'prochaine fenêtre ' + when(j.next_window) : 'aucune fenêtre prévue';
+        const end = j.estimated_end ? when(j.estimated_end) : j.enumerated ? 'inconnue (pas encore de débit)' : 'inconnue (arborescence pas encore listée)';
+        return el('div', { class: 'bulk-job', 'data-job': j.job },
+          el('div', {}, el('strong', {}, j.job), ' — ', n(j.done + j.rejected) + ' / ' + n(j.total) + ' fichier(s) (' + pct(j.fraction) + '), ' +
+            n(j.pages_done) + ' page(s) ; ' + slot),
+          el('div', { class: 'bulk-bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': String(j.total), 'aria-valuenow': String(j.done + j.rejected) },
+            ...parts.filter(([, v]) => v > 0).map(([k, v]) => el('span', { class: k, style: 'width:' + (100 * v / total) + '%', title: k + ' ' + v }))),
+          el('div', { class: 'muted' }, el('span', { class: 'bulk-rate' }, String(j.pages_per_minute).replace('.', ',') + ' pages/min'),
+            ' sur les dernières fenêtres · ' + (j.remaining_pages === null ? 'pages restantes inconnues' : 'environ ' + n(j.remaining_pages) + ' page(s) restantes') +
+            ' · fin estimée ', el('span', { class: 'bulk-end' }, end),
+            ' · en cours : ' + n(j.claimed) + ', rejetés : ' + n(j.rejected)));
+      }));
+    };
     const drawQuality = async () => {
       let q;
       try { q = await api('GET', '/api/batches/quality'); } catch (e) { return; }
@@ -466,6 +490,7 @@ const Batches = {
     const draw = async () => {
       let data;
       drawQuality();
+      drawBulk();
       try { data = await api('GET', '/api/batches' + (filter.value ? '?status=' + filter.value : '')); } catch (e) { flash(e.message, false); return; }
       table.replaceChildren(el('tr', {}, ['Début', 'Type', 'Poste / opérateur', 'Statut', 'Pages', 'Pages/min', 'Documents', 'Classés', 'En revue', 'Rejetés', 'Doublons', 'Fichiers rejetés']
         .map((h, i) => el('th', { class: i >= 4 ? 'num' : '' }, h))),
