@@ -13,6 +13,11 @@ public sealed class PageCanvas : IDisposable
     public const double A4WidthMm = 210, A4HeightMm = 297;
     private const double MmPerInch = 25.4, PointsPerInch = 72;
 
+    // cairo 1.16 (Debian 12) corrupts the glyph caches its scaled fonts share between contexts when several threads
+    // lay out text at once (segfaults in cairo_scaled_font_text_to_glyphs, seen generating a corpus on 2 cores): text
+    // goes through this lock, one canvas at a time; shapes and everything else still draw in parallel.
+    private static readonly Lock TextLock = new();
+
     private readonly CairoSurfaceHandle _surface;
     private readonly CairoContextHandle _cr;
     private readonly bool _isPdf;
@@ -74,22 +79,28 @@ public sealed class PageCanvas : IDisposable
     /// <summary>Draws one line of text with its baseline at (x, y) mm; returns its width in mm.</summary>
     public double Text(double xMm, double yMm, string text, double sizePt, string family = "DejaVu Sans", bool bold = false, bool italic = false)
     {
-        Cairo.cairo_select_font_face(_cr, family, italic ? Cairo.FONT_SLANT_ITALIC : Cairo.FONT_SLANT_NORMAL,
-            bold ? Cairo.FONT_WEIGHT_BOLD : Cairo.FONT_WEIGHT_NORMAL);
-        Cairo.cairo_set_font_size(_cr, sizePt * MmPerInch / PointsPerInch);
-        Cairo.cairo_move_to(_cr, xMm, yMm);
-        Cairo.cairo_show_text(_cr, text);
-        Cairo.cairo_text_extents(_cr, text, out var extents);
-        return extents.XAdvance;
+        lock (TextLock)
+        {
+            Cairo.cairo_select_font_face(_cr, family, italic ? Cairo.FONT_SLANT_ITALIC : Cairo.FONT_SLANT_NORMAL,
+                bold ? Cairo.FONT_WEIGHT_BOLD : Cairo.FONT_WEIGHT_NORMAL);
+            Cairo.cairo_set_font_size(_cr, sizePt * MmPerInch / PointsPerInch);
+            Cairo.cairo_move_to(_cr, xMm, yMm);
+            Cairo.cairo_show_text(_cr, text);
+            Cairo.cairo_text_extents(_cr, text, out var extents);
+            return extents.XAdvance;
+        }
     }
 
     /// <summary>Width in mm that <paramref name="text"/> would take.</summary>
     public double MeasureText(string text, double sizePt, string family = "DejaVu Sans", bool bold = false)
     {
-        Cairo.cairo_select_font_face(_cr, family, Cairo.FONT_SLANT_NORMAL, bold ? Cairo.FONT_WEIGHT_BOLD : Cairo.FONT_WEIGHT_NORMAL);
-        Cairo.cairo_set_font_size(_cr, sizePt * MmPerInch / PointsPerInch);
-        Cairo.cairo_text_extents(_cr, text, out var extents);
-        return extents.XAdvance;
+        lock (TextLock)
+        {
+            Cairo.cairo_select_font_face(_cr, family, Cairo.FONT_SLANT_NORMAL, bold ? Cairo.FONT_WEIGHT_BOLD : Cairo.FONT_WEIGHT_NORMAL);
+            Cairo.cairo_set_font_size(_cr, sizePt * MmPerInch / PointsPerInch);
+            Cairo.cairo_text_extents(_cr, text, out var extents);
+            return extents.XAdvance;
+        }
     }
 
     /// <summary>A filled rectangle.</summary>
