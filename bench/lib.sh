@@ -21,7 +21,7 @@ rate() { awk -v p="$1" -v s="$2" 'BEGIN { printf "%.1f", p * 60 / s }'; }
 # that every contender sees the same scanned pages. Prints the page count.
 bench_inbox() {
   local dir=$1 want=$2 seed=$3 pages_dir=${4:-} count=0 f src n
-  cc corpus --out "$dir/corpus" --documents $(( want * 2 / 3 + 10 )) --seed "$seed" >/dev/null
+  cc corpus --out "$dir/corpus" --documents $(( want * 2 / 3 + 10 )) --seed "$seed" >/dev/null || { echo "bench: the corpus could not be generated" >&2; return 1; }
   mkdir -p "$dir/inbox"
   [ -z "$pages_dir" ] || mkdir -p "$pages_dir"
   for f in $(ls "$dir/corpus/inbox" | sort); do

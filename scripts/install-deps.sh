@@ -6,9 +6,10 @@ profile=${1:-runtime}
 runtime=(tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd libtesseract5 liblept5
          libsane1 sane-utils libzbar0 qpdf poppler-utils libcairo2 libqrencode4
          fonts-dejavu-core fonts-dejavu-extra fonts-liberation2)
-# Browser tests (chromium); the PostgreSQL store's tests (a private server started by scripts/test-postgres.sh).
-test_extra=(chromium postgresql)
-bench_extra=(ocrmypdf time img2pdf libtiff-tools)
+# Browser tests (chromium); the PostgreSQL store's tests (a private server started by scripts/test-postgres.sh); zbarimg, the
+# barcode tests' independent reader.
+test_extra=(chromium postgresql zbar-tools)
+bench_extra=(ocrmypdf time img2pdf libtiff-tools postgresql)
 
 want=("${runtime[@]}")
 case "$profile" in
