@@ -125,8 +125,10 @@ public sealed partial class CaptureRun
 
         public IEnumerable<SourceFile> OnFault(InboxFile item, Exception fault)
         {
-            nothingToDo(item, fault).AsTask().GetAwaiter().GetResult();
-            return inner.OnFault(item, fault);
+            // An unreadable file goes on through the chain to be recorded rejected: it settles like any other.
+            var sources = inner.OnFault(item, fault).ToList();
+            if (sources.Count == 0) nothingToDo(item, fault).AsTask().GetAwaiter().GetResult();
+            return sources;
         }
     }
 

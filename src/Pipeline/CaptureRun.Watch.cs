@@ -73,8 +73,7 @@ public sealed partial class CaptureRun
             catch (IOException) { await Task.Delay(ManifestLockRetry, _time, ct).ConfigureAwait(false); }
         }
         await using (held.ConfigureAwait(false))
-            return await ManifestWriter.WriteAsync(full, _store.StreamDocumentsAsync(Path.GetFullPath(inbox), ct: ct).Select(d => d.ToManifestEntry()), ct)
-                .ConfigureAwait(false);
+            return await ManifestWriter.WriteAsync(full, ManifestEntriesOf(inbox, ct), ct).ConfigureAwait(false);
     }
 
     private static async Task<string?> Sha256OrNullAsync(string path)

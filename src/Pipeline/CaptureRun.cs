@@ -222,17 +222,21 @@ public sealed partial class CaptureRun : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the manifest of every document recorded for <paramref name="inbox"/> (all runs over it).</summary>
+    /// <summary>Writes the manifest of every document recorded for <paramref name="inbox"/> (all runs over it) and returns its lines.</summary>
     public async Task<IReadOnlyList<ManifestEntry>> WriteManifestAsync(string inbox, string manifestPath, CancellationToken ct)
     {
-        var documents = await _store.ListDocumentsAsync(Path.GetFullPath(inbox), ct).ConfigureAwait(false);
-        var entries = documents
-            .OrderBy(d => d.Key.SourceName, StringComparer.Ordinal).ThenBy(d => d.Key.FirstPage)
-            .Select(d => d.ToManifestEntry()).ToList();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!);
-        await ManifestWriter.WriteAsync(manifestPath, entries, ct).ConfigureAwait(false);
+        var entries = new List<ManifestEntry>();
+        await ManifestWriter.WriteAsync(manifestPath, ManifestEntriesOf(inbox, ct).Select(e =>
+        {
+            entries.Add(e);
+            return e;
+        }), ct).ConfigureAwait(false);
         return entries;
     }
+
+    /// <summary>The manifest lines of an inbox, streamed from the store in source-name order.</summary>
+    private IAsyncEnumerable<ManifestEntry> ManifestEntriesOf(string inbox, CancellationToken ct) =>
+        ManifestWriter.Current(_store.StreamDocumentsAsync(Path.GetFullPath(inbox), ct: ct), ct).Select(d => d.ToManifestEntry());
 
     private static BatchProgress Snapshot(int files, OcrStage ocr, int[] counts, TimeSpan elapsed, IReadOnlyList<StageMetrics> stages) =>
         new(files, ocr.PagesRead, counts[(int)DocumentStatus.Filed], counts[(int)DocumentStatus.Review],

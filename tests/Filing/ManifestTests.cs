@@ -18,6 +18,33 @@ public sealed class ManifestTests : IDisposable
         "_review/rv-1.pdf", null, ["beneficiary_unknown", "type_low_confidence"]);
 
     [Fact]
+    public async Task An_input_once_unreadable_is_listed_by_what_became_of_it_since_and_as_rejected_while_it_stays_unreadable()
+    {
+        var batch = Store.BatchId.New();
+        Store.DocumentRecord Record(string source, string sha, int first, DocumentStatus status) =>
+            new(new Store.DocumentKey(source, sha, first, first), batch, "/srv/share", status, null, null, null, null, null, null, null, null, null,
+                status == DocumentStatus.Rejected ? ["file_unreadable"] : [], null);
+        var unknown = Store.DocumentKey.UnknownContent;
+        var read = new string('a', 64);
+        Store.DocumentRecord[] bySource =
+        [
+            Record("a.tif", unknown, 1, DocumentStatus.Rejected), Record("a.tif", read, 1, DocumentStatus.Filed), Record("a.tif", read, 2, DocumentStatus.Review),
+            Record("b.tif", unknown, 1, DocumentStatus.Rejected),
+            Record("c.tif", read, 1, DocumentStatus.Filed),
+            Record("d.tif", unknown, 1, DocumentStatus.Rejected), Record("d.tif", new string('b', 64), 1, DocumentStatus.Filed),
+        ];
+
+        var current = new List<Store.DocumentRecord>();
+        await foreach (var record in ManifestWriter.Current(bySource.ToAsyncEnumerable())) current.Add(record);
+
+        current.Select(r => (r.Key.SourceName, r.Key.FirstPage, r.Status)).Should().Equal(
+            ("a.tif", 1, DocumentStatus.Filed), ("a.tif", 2, DocumentStatus.Review),
+            ("b.tif", 1, DocumentStatus.Rejected),
+            ("c.tif", 1, DocumentStatus.Filed),
+            ("d.tif", 1, DocumentStatus.Filed));
+    }
+
+    [Fact]
     public async Task Lines_have_the_spec_field_names_in_order_with_nulls_and_lower_case_status()
     {
         var path = _dir.Combine("manifest.jsonl");

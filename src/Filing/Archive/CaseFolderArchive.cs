@@ -188,13 +188,7 @@ public sealed partial class CaseFolderArchive
         if (!ReasonCodePattern().IsMatch(reasonCode))
             throw new ArgumentException($"Reason code '{reasonCode}' is not lower_snake_case.", nameof(reasonCode));
         var now = _time.GetUtcNow();
-        var cleanName = PathSegment.SanitizeRelativePath(relativeSourceName);
-        if (cleanName.Length == 0) cleanName = "input";
-        var slash = cleanName.LastIndexOf('/');
-        var subFolder = slash < 0 ? "" : "/" + cleanName[..slash];
-        var fileName = cleanName[(slash + 1)..];
-        var relativeFolder = $"{CaseFolderArchiveLayout.QuarantineFolder}/{now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}{subFolder}";
-        var folder = DurableFile.EnsureDirectory(RootPath, relativeFolder);
+        var (folder, relativeFolder, fileName) = QuarantinePlace(relativeSourceName, now);
 
         var temp = DurableFile.TempPathIn(folder);
         try
@@ -238,6 +232,37 @@ public sealed partial class CaseFolderArchive
         {
             DurableFile.TryDelete(temp);
         }
+    }
+
+    /// <summary>
+    /// Records in quarantine why an input could not even be read (it vanished, or the service may not read it): there
+    /// are no bytes to keep, so only <c>_quarantine/&lt;yyyy-MM-dd&gt;/&lt;name&gt;.reason.json</c> is written (replacing
+    /// the same day's), naming where the input was left. Returns the reason file as both paths, no hash.
+    /// </summary>
+    public async Task<QuarantinedFile> QuarantineUnreadableAsync(string sourcePath, string relativeSourceName, string reasonCode, string message,
+        CancellationToken ct = default)
+    {
+        if (!ReasonCodePattern().IsMatch(reasonCode))
+            throw new ArgumentException($"Reason code '{reasonCode}' is not lower_snake_case.", nameof(reasonCode));
+        var now = _time.GetUtcNow();
+        var (folder, relativeFolder, fileName) = QuarantinePlace(relativeSourceName, now);
+        var reasonName = fileName + ".reason.json";
+        var reason = new QuarantineReason(relativeSourceName, reasonCode, $"{message} (left where it was: {sourcePath})", "", 0,
+            now.ToString("O", CultureInfo.InvariantCulture));
+        await WriteReplacingAsync(Path.Combine(folder, reasonName), JsonSerializer.SerializeToUtf8Bytes(reason, ReasonJson), ct);
+        var relative = $"{relativeFolder}/{reasonName}";
+        return new QuarantinedFile(relative, relative, "", 0);
+    }
+
+    // The day's quarantine folder for an input (sub-folders of its inbox name kept, each part sanitised) and its file name.
+    private (string Folder, string RelativeFolder, string FileName) QuarantinePlace(string relativeSourceName, DateTimeOffset now)
+    {
+        var cleanName = PathSegment.SanitizeRelativePath(relativeSourceName);
+        if (cleanName.Length == 0) cleanName = "input";
+        var slash = cleanName.LastIndexOf('/');
+        var subFolder = slash < 0 ? "" : "/" + cleanName[..slash];
+        var relativeFolder = $"{CaseFolderArchiveLayout.QuarantineFolder}/{now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}{subFolder}";
+        return (DurableFile.EnsureDirectory(RootPath, relativeFolder), relativeFolder, cleanName[(slash + 1)..]);
     }
 
     /// <summary>

@@ -53,6 +53,33 @@ public static class ManifestWriter
         return lines;
     }
 
+    /// <summary>
+    /// The documents a manifest lists, from records in source-name order: an input recorded unreadable
+    /// (<see cref="Store.DocumentKey.UnknownContent"/>) is left out once the same input has been read since (the journal
+    /// keeps both; the manifest says what became of each input now).
+    /// </summary>
+    public static async IAsyncEnumerable<Store.DocumentRecord> Current(IAsyncEnumerable<Store.DocumentRecord> bySourceName,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var group = new List<Store.DocumentRecord>();
+        await foreach (var record in bySourceName.WithCancellation(ct))
+        {
+            if (group.Count > 0 && !string.Equals(group[0].Key.SourceName, record.Key.SourceName, StringComparison.Ordinal))
+            {
+                foreach (var kept in Kept(group)) yield return kept;
+                group.Clear();
+            }
+            group.Add(record);
+        }
+        foreach (var kept in Kept(group)) yield return kept;
+
+        static List<Store.DocumentRecord> Kept(List<Store.DocumentRecord> ofOneSource)
+        {
+            var read = ofOneSource.FindAll(d => d.Key.SourceSha256 != Store.DocumentKey.UnknownContent);
+            return read.Count > 0 ? read : [.. ofOneSource];
+        }
+    }
+
     /// <summary>Reads a manifest back (for reports and checks).</summary>
     public static async Task<IReadOnlyList<ManifestEntry>> ReadAsync(string path, CancellationToken ct = default)
     {

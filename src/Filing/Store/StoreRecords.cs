@@ -87,6 +87,9 @@ public sealed record SourceRecord(
 /// </summary>
 public readonly record struct DocumentKey(string SourceName, string SourceSha256, int FirstPage, int LastPage)
 {
+    /// <summary>The <see cref="SourceSha256"/> of an input that could not be read: its content is unknown.</summary>
+    public static readonly string UnknownContent = new('0', 64);
+
     /// <summary>Throws on an empty name or hash or an invalid range.</summary>
     public void Validate()
     {

@@ -25,6 +25,9 @@ public sealed record CaptureDefaults(string? CaseNumber = null, string? Operator
 public sealed record SourceFile(
     Filing.Store.BatchId Batch, string Inbox, string RelativeName, string FullPath, string Sha256, long Size, CaptureDefaults Defaults)
 {
+    /// <summary>Why the file could not even be read (vanished, no permission), or null: it then goes straight to quarantine.</summary>
+    public string? ReadError { get; init; }
+
     /// <summary>Short form for logs and the journal: never contains personal data (names are file names, not people).</summary>
     public override string ToString() => RelativeName;
 }

@@ -16,6 +16,11 @@ public sealed class DecodeStage(SourceDecoder decoder) : IStage<SourceFile, Page
 
     public async IAsyncEnumerable<PageMessage> ProcessAsync(SourceFile item, [EnumeratorCancellation] CancellationToken ct)
     {
+        if (item.ReadError is { } unreadable)
+        {
+            yield return new SourceRead(item, 0, new SourceRejection(ReasonCodes.FileUnreadable, unreadable));
+            yield break;
+        }
         var count = 0;
         await using var pages = decoder.ReadPagesAsync(item.FullPath, ct).GetAsyncEnumerator(ct);
         while (true)

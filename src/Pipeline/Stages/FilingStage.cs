@@ -181,10 +181,11 @@ public sealed class FilingStage(
         var key = new DocumentKey(source.RelativeName, source.Sha256, 1, Math.Max(1, rejected.PageCount));
         if (await store.FindDocumentAsync(key, ct).ConfigureAwait(false) is { } done)
             return new DocumentOutcome(source, done, 0, Resumed: true);
-        var kept = await archive.QuarantineAsync(source.FullPath, source.RelativeName, rejected.Rejection.Code, rejected.Rejection.Message, ct: ct)
-            .ConfigureAwait(false);
+        var kept = source.ReadError is null
+            ? await archive.QuarantineAsync(source.FullPath, source.RelativeName, rejected.Rejection.Code, rejected.Rejection.Message, ct: ct).ConfigureAwait(false)
+            : await archive.QuarantineUnreadableAsync(source.FullPath, source.RelativeName, rejected.Rejection.Code, rejected.Rejection.Message, ct).ConfigureAwait(false);
         var record = new DocumentRecord(key, source.Batch, source.Inbox, DocumentStatus.Rejected, null, null, null, modelVersion, null, null,
-            kept.RelativePath, kept.Sha256, null, [rejected.Rejection.Code],
+            kept.RelativePath, kept.Sha256 is { Length: > 0 } copied ? copied : null, null, [rejected.Rejection.Code],
             JsonSerializer.Serialize(new { rejection = rejected.Rejection.Code, message = rejected.Rejection.Message, reason_file = kept.ReasonRelativePath }));
         await store.RecordDocumentAsync(record, ct).ConfigureAwait(false);
         await store.MarkSourceAsync(new SourceRecord(source.Batch, source.Inbox, source.RelativeName, source.Sha256, source.Size,

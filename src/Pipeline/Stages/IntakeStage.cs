@@ -31,6 +31,8 @@ public sealed class IntakeStage(ICaptureStore store) : IStage<InboxFile, SourceF
         yield return source;
     }
 
-    // A file that cannot even be read (vanished, no permission) is left where it is and journalled; the batch goes on.
-    public IEnumerable<SourceFile> OnFault(InboxFile item, Exception fault) => [];
+    // A file that cannot even be read (vanished, no permission) is left where it is and goes on as unreadable: the
+    // filing stage records it rejected (file_unreadable) with a reason in quarantine, so the manifest names it too.
+    public IEnumerable<SourceFile> OnFault(InboxFile item, Exception fault) =>
+        [new SourceFile(item.Batch, item.Inbox, item.RelativeName, item.FullPath, DocumentKey.UnknownContent, 0, item.Defaults) { ReadError = fault.Message }];
 }

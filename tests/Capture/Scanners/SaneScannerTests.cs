@@ -193,9 +193,10 @@ public sealed class SaneScannerTests(SaneTestBackend sane)
     [Fact]
     public async Task A_read_blocked_after_cancellation_is_interrupted_with_sane_cancel_from_another_thread()
     {
-        // Blocking reads, 200 ms between buffers, escalation after 50 ms: after the cancel the SANE thread sits in
-        // sane_read waiting for the next buffer, and only sane_cancel from another thread can free it early.
-        var slow = SaneTestBackend.LargeGrid(("read-delay", "yes"), ("read-delay-duration", "200000"), ("select-fd", "no"));
+        // Blocking reads, 1 s between buffers, escalation after 50 ms: after the cancel (300 ms in) the SANE thread sits
+        // in sane_read waiting for the second buffer, and only sane_cancel from another thread can free it early. (With
+        // 200 ms between buffers, a buffer arriving within the 50 ms made the SANE thread cancel by itself now and then.)
+        var slow = SaneTestBackend.LargeGrid(("read-delay", "yes"), ("read-delay-duration", "1000000"), ("select-fd", "no"));
         await using var scanner = await sane.Driver.OpenAsync("test:0", slow, CancellationToken.None);
         scanner.CancelEscalation = TimeSpan.FromMilliseconds(50);
         using var cts = new CancellationTokenSource();

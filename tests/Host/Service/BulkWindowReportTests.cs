@@ -8,21 +8,10 @@ namespace CaptureChain.Host.Tests.Service;
 /// A window's report (CSV and HTML) read from the real SQLite store a few files at a time: every file of the window
 /// once, in completion order, with its documents' outcomes, and the HTML's totals over all of them.
 /// </summary>
-public sealed class BulkWindowReportTests : IAsyncLifetime
+public sealed class BulkWindowReportTests(ScratchStore scratch) : IClassFixture<ScratchStore>
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cc-report-" + Guid.NewGuid().ToString("N"));
-    private ICaptureStore _store = null!;
-
-    private string Source => Path.Combine(_root, "legacy");
-    private string Archive => Path.Combine(_root, "archive");
-
-    public async Task InitializeAsync() => _store = await SqliteCaptureStore.OpenAsync(Path.Combine(_root, "capture.db"));
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
-    }
+    private string Source => Path.Combine(scratch.Root, "legacy");
+    private string Archive => Path.Combine(scratch.Root, "archive");
 
     private DocumentRecord Document(BatchId batch, string source, int first, DocumentStatus status, params string[] reasons) =>
         new(new DocumentKey(source, new string('c', 64), first, first), batch, Source, status, "avis_imposition", 0.99, 0.9, "m-1",
@@ -34,15 +23,15 @@ public sealed class BulkWindowReportTests : IAsyncLifetime
     {
         var job = new BulkJobDefinition("archives", Source, new BulkWindowSchedule("0 0 20 * * ?", TimeSpan.FromHours(10)));
         var now = DateTimeOffset.UtcNow;
-        var window = await _store.OpenBulkWindowAsync(job.Name, now.AddHours(-1), now.AddHours(9));
-        var other = await _store.OpenBulkWindowAsync(job.Name, now.AddDays(-1), now.AddDays(-1).AddHours(10));
+        var window = await scratch.Store.OpenBulkWindowAsync(job.Name, now.AddHours(-1), now.AddHours(9));
+        var other = await scratch.Store.OpenBulkWindowAsync(job.Name, now.AddDays(-1), now.AddDays(-1).AddHours(10));
         var files = Enumerable.Range(1, 6).Select(i => new BacklogFile($"boite-{i}/scan, n°{i}.tif", 1000, now)).ToList();
-        await _store.AddBacklogFilesAsync(job.Name, files);
-        var batch = await _store.StartBatchAsync(new BatchStart("bulk", Source, null, null));
+        await scratch.Store.AddBacklogFilesAsync(job.Name, files);
+        var batch = await scratch.Store.StartBatchAsync(new BatchStart("bulk", Source, null, null));
 
         // File 6 got its outcome in another window: not in this report.
-        var items = await _store.ClaimBacklogItemsAsync(job.Name, "node-a", 5, TimeSpan.FromMinutes(5), window.Id);
-        var earlier = await _store.ClaimBacklogItemsAsync(job.Name, "node-a", 1, TimeSpan.FromMinutes(5), other.Id);
+        var items = await scratch.Store.ClaimBacklogItemsAsync(job.Name, "node-a", 5, TimeSpan.FromMinutes(5), window.Id);
+        var earlier = await scratch.Store.ClaimBacklogItemsAsync(job.Name, "node-a", 1, TimeSpan.FromMinutes(5), other.Id);
         earlier.Single().RelativePath.Should().Be(files[5].RelativePath);
         // Completed in the order 3, 1, 5, 2, 4 with their documents recorded first.
         (string Path, BacklogItemState State, int Pages, DocumentRecord[] Documents)[] outcomes =
@@ -56,15 +45,15 @@ public sealed class BulkWindowReportTests : IAsyncLifetime
         ];
         foreach (var (path, state, pages, documents) in outcomes)
         {
-            foreach (var d in documents) await _store.RecordDocumentAsync(d);
+            foreach (var d in documents) await scratch.Store.RecordDocumentAsync(d);
             var item = items.Single(i => i.RelativePath == path);
-            (await _store.CompleteBacklogItemAsync(item.Id, "node-a", state, pages, state == BacklogItemState.Rejected ? "file_unreadable" : null)).Should().BeTrue();
+            (await scratch.Store.CompleteBacklogItemAsync(item.Id, "node-a", state, pages, state == BacklogItemState.Rejected ? "file_unreadable" : null)).Should().BeTrue();
             await Task.Delay(2);
         }
-        (await _store.CompleteBacklogItemAsync(earlier[0].Id, "node-a", BacklogItemState.Done, 9, null)).Should().BeTrue();
-        await _store.RecordDocumentAsync(Document(batch, files[5].RelativePath, 1, DocumentStatus.Filed));
+        (await scratch.Store.CompleteBacklogItemAsync(earlier[0].Id, "node-a", BacklogItemState.Done, 9, null)).Should().BeTrue();
+        await scratch.Store.RecordDocumentAsync(Document(batch, files[5].RelativePath, 1, DocumentStatus.Filed));
 
-        var (html, count) = await BulkWindowReport.WriteAsync(_store, job, window, Archive, now, pageSize: 2);
+        var (html, count) = await BulkWindowReport.WriteAsync(scratch.Store, job, window, Archive, now, pageSize: 2);
 
         count.Should().Be(5);
         var csv = await File.ReadAllLinesAsync(Path.ChangeExtension(html, ".csv"));

@@ -218,4 +218,39 @@ public sealed class LegacyArchiveTests(ITestOutputHelper output) : IDisposable
         Directory.EnumerateFiles(_scratch.File("archive"), "*.pdf", SearchOption.AllDirectories).Where(f => !f.Contains("/.") && !f.Contains("_review"))
             .Should().HaveCount(3, "one PDF per paper in the case folders");
     }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_read_is_rejected_with_its_reason_in_the_manifest_until_it_can_be_read()
+    {
+        // A file listed from a share, then gone (the share dropped, somebody moved it) when the chain opens it.
+        var person = _people[0];
+        var inbox = Directory.CreateDirectory(_scratch.File("share")).FullName;
+        var gone = Path.Combine(inbox, "boite3", "avis.tif");
+        var manifestPath = _scratch.File("share-manifest.jsonl");
+        var defaults = new CaptureDefaults(CaseNumber: person.CaseNumber);
+        await using var run = await OpenAsync();
+
+        var first = await run.ProcessFilesAsync(inbox, [gone], defaults, "bulk", null, CancellationToken.None);
+        var rejected = first.Outcomes.Should().ContainSingle().Subject.Record;
+        rejected.Status.Should().Be(DocumentStatus.Rejected);
+        rejected.Reasons.Should().Equal(ReasonCodes.FileUnreadable);
+        rejected.Path.Should().StartWith("_quarantine/").And.EndWith("boite3/avis.tif.reason.json");
+        var reason = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.File("archive"), rejected.Path!))).RootElement;
+        reason.GetProperty("reason").GetString().Should().Be(ReasonCodes.FileUnreadable);
+        reason.GetProperty("message").GetString().Should().Contain(gone, "the reason says where the input was left");
+        var manifest = await run.WriteManifestAsync(inbox, manifestPath, CancellationToken.None);
+        manifest.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Source = "boite3/avis.tif", Status = DocumentStatus.Rejected, Path = rejected.Path });
+
+        // Still unreadable at the next run: the same record, nothing twice.
+        var second = await run.ProcessFilesAsync(inbox, [gone], defaults, "bulk", null, CancellationToken.None);
+        second.Outcomes.Should().ContainSingle().Which.Resumed.Should().BeTrue();
+
+        // Back and readable: read, filed, and the manifest says what became of it now (the journal keeps both).
+        Scan(new DocumentSpec(DocumentTypes.AvisImposition, person, 901, PageCount: 1, IssueDate: new DateOnly(2018, 8, 1)), 9, gone);
+        var third = await run.ProcessFilesAsync(inbox, [gone], defaults, "bulk", null, CancellationToken.None);
+        third.Outcomes.Should().ContainSingle().Which.Record.Status.Should().Be(DocumentStatus.Filed);
+        manifest = await run.WriteManifestAsync(inbox, manifestPath, CancellationToken.None);
+        manifest.Should().ContainSingle().Which.Status.Should().Be(DocumentStatus.Filed);
+        (await run.Store.FindDocumentAsync(rejected.Key)).Should().NotBeNull("the journal keeps that it was once unreadable");
+    }
 }
